@@ -24,7 +24,7 @@ from model.data import load_mnist, sha256_of, to_unit_float, validation_split
 from model.drawn_digits import drawn_digit_set, render
 from model.network import load_model
 from model.preprocess import to_model_input
-from model.trace import LstmWeights, trace
+from model.trace import LstmWeights, decision_step, trace
 
 PROBE_EPOCHS = 6  # full convergence is not the point; more epochs change the curve by < 0.2%
 PROBE_BATCH_SIZE = 256
@@ -73,14 +73,6 @@ def fit_probes(train_features, train_labels, test_features, test_labels, seed) -
     return [float(a) for a in (predicted == test_labels[:, None]).mean(axis=0)]
 
 
-def decision_steps(step_probabilities: np.ndarray) -> np.ndarray:
-    """For each image, the first step t (1-based) after which the readout's argmax stays put."""
-    step_predictions = step_probabilities.argmax(-1)  # (N, T)
-    changed = step_predictions != step_predictions[:, -1:]
-    steps = changed.shape[1]
-    return np.where(changed.any(axis=1), steps - np.argmax(changed[:, ::-1], axis=1), 0) + 1
-
-
 def drawn_digit_accuracy(model_weights: LstmWeights, seed: int) -> dict:
     drawings, labels = drawn_digit_set(DRAWN_PER_DIGIT, seed)
     images = np.stack([to_model_input(render(drawing)) for drawing in drawings])
@@ -108,7 +100,7 @@ def measure(model_path: Path, mnist, training: dict | None, limit: int | None = 
     confusion = np.zeros((CONFIG.classes, CONFIG.classes), dtype=int)
     np.add.at(confusion, (test_labels, predicted), 1)
     readout_per_step = (test_probabilities.argmax(-1) == test_labels[:, None]).mean(axis=0)
-    settle = decision_steps(test_probabilities)
+    settle = decision_step(test_probabilities)
 
     train_h, train_c, _ = trace_states(mnist.train_images[train_index], weights)
     train_labels = mnist.train_labels[train_index]

@@ -64,20 +64,23 @@ def to_model_input(rgba) -> np.ndarray | None:
     rows, cols = np.flatnonzero(inked.any(axis=1)), np.flatnonzero(inked.any(axis=0))
     digit = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] / strongest
 
-    # Scale the longer side to 20 px, keeping the aspect ratio; Lanczos anti-aliases.
-    height, width = digit.shape
-    scale = DIGIT_BOX / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    box = Image.fromarray(digit.astype(np.float32)).resize(size, Image.Resampling.LANCZOS)
-    box_pixels = np.clip(np.asarray(box), 0.0, 1.0)
-
-    # Place it so that its centre of mass falls on the centre of the 28 x 28 field.
-    mass = box_pixels.sum()
-    ys, xs = np.indices(box_pixels.shape)
-    centre = (FIELD - 1) / 2  # 13.5: pixel centres sit on integer coordinates
-    top = round(centre - (ys * box_pixels).sum() / mass)
-    left = round(centre - (xs * box_pixels).sum() / mass)
-    field = Image.new("F", (FIELD, FIELD))
-    field.paste(Image.fromarray(box_pixels), (left, top))
-    image = np.asarray(field, dtype=np.float32)
+    # Scale the longer side to 20 px, keeping the aspect ratio, and place the result so that its
+    # centre of mass falls on the centre of the 28 x 28 field. Both happen in one Lanczos
+    # resampling (which anti-aliases) of a window around the centre of mass, so the centring is
+    # exact to a fraction of a pixel rather than rounded to whole pixels.
+    scale = DIGIT_BOX / max(digit.shape)  # output pixels per canvas pixel
+    half_window = FIELD / 2 / scale  # canvas pixels from the field's centre to its edge
+    margin = int(np.ceil(half_window))
+    padded = np.pad(digit, margin)  # so that the window never leaves the image
+    ys, xs = np.indices(digit.shape)
+    mass = digit.sum()
+    # Centre of mass in continuous coordinates, where pixel i covers [i, i + 1).
+    centre_y = (ys * digit).sum() / mass + 0.5 + margin
+    centre_x = (xs * digit).sum() / mass + 0.5 + margin
+    window = (centre_x - half_window, centre_y - half_window,
+              centre_x + half_window, centre_y + half_window)
+    field = Image.fromarray(padded.astype(np.float32)).resize(
+        (FIELD, FIELD), Image.Resampling.LANCZOS, box=window
+    )
+    image = np.clip(np.asarray(field, dtype=np.float32), 0.0, 1.0)
     return image / image.max()

@@ -73,10 +73,17 @@ class Trace:
     @property
     def decision_step(self):
         """The first step t (1-based) after which the readout's argmax no longer changes."""
-        changed = self.step_predictions != self.step_predictions[..., -1:]  # (..., T)
-        last_change = np.where(changed.any(axis=-1),
-                               changed.shape[-1] - np.argmax(changed[..., ::-1], axis=-1), 0)
-        return last_change + 1
+        return decision_step(self.step_probabilities)
+
+
+def decision_step(step_probabilities: np.ndarray):
+    """The first step t (1-based) from which on the argmax equals the final one: (..., T, K) -> (...)."""
+    step_predictions = np.argmax(step_probabilities, axis=-1)  # (..., T)
+    changed = step_predictions != step_predictions[..., -1:]
+    steps = changed.shape[-1]
+    # The last step that disagrees with the final prediction, counted from the end; 0 if none.
+    last_disagreement = np.where(changed.any(axis=-1), steps - np.argmax(changed[..., ::-1], axis=-1), 0)
+    return last_disagreement + 1
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
