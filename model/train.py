@@ -95,6 +95,7 @@ def main(argv=None) -> None:
     history = model.fit(
         make_dataset(train_images, train_labels, args, generator, settings),
         validation_data=validation, epochs=args.epochs, callbacks=[best], verbose=2,
+        shuffle=False,  # make_dataset already reshuffles every epoch
     )
     training_seconds = time.perf_counter() - started
     model.load_weights(best.filepath)

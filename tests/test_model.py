@@ -5,6 +5,7 @@ import json
 import zipfile
 
 import h5py
+import pytest
 import numpy as np
 
 from model.config import METRICS_PATH, MODEL_PATH
@@ -38,7 +39,7 @@ def test_metrics_belong_to_the_committed_model():
     assert len(metrics["probe_accuracy_per_step"]["h"]) == steps
     assert len(metrics["probe_accuracy_per_step"]["c"]) == steps
     assert np.array(metrics["confusion_matrix"]).sum() == metrics["data"]["test_images"] == 10_000
-    assert np.trace(metrics["confusion_matrix"]) / 10_000 == metrics["test_accuracy"]
+    assert np.trace(metrics["confusion_matrix"]) / 10_000 == pytest.approx(metrics["test_accuracy"])
     assert metrics["readout_accuracy_per_step"][-1] == metrics["test_accuracy"]
     assert [sum(counts) for counts in metrics["decision_step"]["counts_per_class"]] == \
         np.array(metrics["confusion_matrix"]).sum(axis=1).tolist()
