@@ -1,0 +1,131 @@
+"""The figure builders, checked as data: the trace of a drawn digit in, Plotly figures out."""
+
+import json
+
+import numpy as np
+import plotly.io as pio
+import pytest
+
+import figures
+from model.config import CONFIG
+from model.drawn_digits import random_drawing, render
+from model.preprocess import to_model_input
+from model.trace import trace
+
+STEPS, UNITS, CLASSES = CONFIG.timesteps, CONFIG.units, CONFIG.classes
+
+
+@pytest.fixture(scope="module")
+def seven(weights):
+    image = to_model_input(render(random_drawing(7, np.random.default_rng(3))))
+    return trace(image, weights)
+
+
+@pytest.fixture(scope="module")
+def playback(seven):
+    return figures.playback_figure(seven, frame_ms=300)
+
+
+def frame_traces(fig, t: int) -> dict:
+    """Step t's frame, as {trace name: the frame's update for that trace}."""
+    frame = fig.frames[t - 1]
+    assert frame.name == str(t)
+    return {fig.data[index].name: update for index, update in zip(frame.traces, frame.data)}
+
+
+def by_name(fig, name: str):
+    (found,) = [trace_ for trace_ in fig.data if trace_.name == name]
+    return found
+
+
+def test_input_figure_shows_every_pixel(seven):
+    fig = figures.input_figure(seven.inputs)
+    np.testing.assert_array_equal(fig.data[0].z, seven.inputs)
+    assert fig.layout.yaxis.range == (STEPS - 0.5, -0.5)  # row 1 at the top, as on the canvas
+
+
+def test_playback_has_one_named_frame_per_step(playback):
+    assert [frame.name for frame in playback.frames] == [str(t) for t in range(1, STEPS + 1)]
+    slider = playback.layout.sliders[0]
+    assert [list(step.args[0]) for step in slider.steps] == [[str(t)] for t in range(1, STEPS + 1)]
+    assert slider.active == STEPS - 1  # the figure opens on the last step ...
+    last = frame_traces(playback, STEPS)  # ... and shows what that frame shows
+    for name, field in [("row t", "y"), ("unread rows", "y"), ("readout", "y"), ("step t", "x")]:
+        assert by_name(playback, name)[field] == last[name][field]
+    assert all(by_name(playback, f"h_{t}").visible for t in range(1, STEPS + 1))
+
+
+@pytest.mark.parametrize("t", [1, 9, STEPS])
+def test_frame_t_highlights_row_t_and_shades_the_rows_not_yet_read(playback, t):
+    frame = frame_traces(playback, t)
+    row_box = np.array(frame["row t"].y)
+    assert (row_box.min(), row_box.max()) == (t - 1.5, t - 0.5)  # row t, 0-based t - 1
+    unread = np.array(frame["unread rows"].y)
+    assert (unread.min(), unread.max()) == (t - 0.5, STEPS - 0.5)  # rows t+1..28, empty at the end
+
+
+@pytest.mark.parametrize("t", [1, 9, STEPS])
+def test_hidden_heatmap_shows_columns_1_to_t_only(playback, seven, t):
+    frame = frame_traces(playback, t)
+    for column in range(1, STEPS + 1):
+        assert frame[f"h_{column}"].visible is (column <= t)
+        heatmap = by_name(playback, f"h_{column}")
+        assert heatmap.x0 == column
+        np.testing.assert_array_equal(np.asarray(heatmap.z).ravel(), seven.hidden_states[column - 1])
+    assert playback.layout.xaxis2.range == (0.5, STEPS + 0.5)  # fixed: later columns stay empty
+
+
+def test_each_frame_readout_is_a_distribution_with_its_leader_outlined(playback, seven):
+    for t in range(1, STEPS + 1):
+        bars = frame_traces(playback, t)["readout"]
+        probabilities = np.array(bars.y)
+        assert probabilities.sum() == pytest.approx(1.0, abs=1e-5)
+        np.testing.assert_allclose(probabilities, seven.step_probabilities[t - 1], rtol=1e-6)
+        leader = int(np.argmax(probabilities))
+        assert [width > 0 for width in bars.marker.line.width] == [d == leader for d in range(CLASSES)]
+        assert bars.text[leader].endswith("%")
+
+
+def test_step_marker_moves_and_settle_line_sits_at_the_decision_step(playback, seven):
+    for t in (1, 14, STEPS):
+        assert list(frame_traces(playback, t)["step t"].x) == [t, t]
+    settle_lines = [shape for shape in playback.layout.shapes if shape.x0 == shape.x1]
+    assert [line.x0 for line in settle_lines] == [int(seven.decision_step)]
+    trajectories = [by_name(playback, str(digit)) for digit in range(CLASSES)]
+    np.testing.assert_allclose(np.stack([t.y for t in trajectories], axis=1), seven.step_probabilities)
+
+
+def test_playback_is_lean_and_plays_in_the_browser(playback):
+    spec = pio.to_json(playback, validate=False)
+    assert len(spec) < 200_000, "per-frame payloads should be small"
+    frames = json.loads(spec)["frames"]
+    assert "bdata" not in json.dumps(frames), "plotly.js does not decode typed arrays in frames"
+    play, pause = playback.layout.updatemenus[0].buttons
+    assert play.method == "animate" and play.args[1]["frame"]["duration"] == 300
+    assert play.args[1]["fromcurrent"] and list(pause.args[0]) == [None]
+
+
+def test_step_figure_shows_the_four_gates_and_both_states_at_step_t(seven):
+    t = 12
+    fig = figures.step_figure(seven, t)
+    bars = [trace_ for trace_ in fig.data if trace_.type == "bar"]
+    expected = [seven.input_gates, seven.forget_gates, seven.candidates, seven.output_gates,
+                seven.cell_states, seven.hidden_states]
+    assert len(bars) == len(expected)
+    for bar, values in zip(bars, expected):
+        assert len(bar.x) == UNITS
+        np.testing.assert_array_equal(bar.y, values[t - 1])
+    (previous_cell,) = [trace_ for trace_ in fig.data if trace_.type == "scatter"]
+    np.testing.assert_array_equal(previous_cell.y, seven.cell_states[t - 2])
+
+
+def test_why_figure_overlays_this_input_on_the_measured_curves(seven):
+    steps = np.arange(1, STEPS + 1) / STEPS
+    metrics = {"readout_accuracy_per_step": list(steps ** 3), "chance_accuracy": 0.1135,
+               "probe_accuracy_per_step": {"h": list(steps), "c": list(steps ** 0.5)}}
+    fig = figures.why_figure(metrics, seven)
+    names = [trace_.name for trace_ in fig.data]
+    assert len(names) == 4 and names[-1].startswith(f"this input: probability of {int(seven.prediction)}")
+    np.testing.assert_array_equal(fig.data[2].y, metrics["readout_accuracy_per_step"])
+    np.testing.assert_array_equal(fig.data[3].y, seven.step_probabilities[:, int(seven.prediction)])
+    assert [trace_.name for trace_ in figures.why_figure(None, seven).data] == names[-1:]
