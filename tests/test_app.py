@@ -1,0 +1,227 @@
+"""The page, run in-process with Streamlit's AppTest: no browser, so drawings are injected.
+
+The canvas component's JavaScript never runs here. A drawing reaches the script the way the
+browser sends it: as the component's state under the canvas's key, holding a PNG data URL.
+"""
+
+import base64
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+import model.config
+import model.data
+from model.config import CONFIG, METRICS_PATH, MODEL_PATH
+from model.drawn_digits import random_drawing, render
+from model.preprocess import to_model_input
+from model.trace import trace
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+STEPS = CONFIG.timesteps
+
+
+def png_data_url(image: np.ndarray) -> str:
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def draw(at: AppTest, image: np.ndarray) -> AppTest:
+    """Send a canvas image (RGBA, or anything PIL can save) as the component would, and rerun."""
+    (canvas,) = at.get("bidi_component")
+    at.session_state[canvas.key] = {"drawing": {"raw": {"objects": [{"type": "path"}]},
+                                                "data": png_data_url(image)}, "backgroundFit": None}
+    return at.run()
+
+
+def prediction(at: AppTest) -> str | None:
+    metrics = [metric for metric in at.metric if metric.label == "Prediction"]
+    return metrics[0].value if metrics else None
+
+
+def playback_spec(at: AppTest) -> dict:
+    (chart,) = [chart for chart in at.get("plotly_chart") if '"frames"' in chart.proto.spec]
+    return json.loads(chart.proto.spec)
+
+
+def run_marker(at: AppTest) -> str:
+    (marker,) = [caption.value for caption in at.caption if caption.value.startswith("Analysed run")]
+    return marker
+
+
+def sha256_of(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def metrics_for_this_model(tmp_path, monkeypatch):
+    """The measured metrics, pinned to the model file on disk (the page checks the pairing)."""
+    if not METRICS_PATH.exists():
+        pytest.skip("model/metrics.json is missing: python -m model.evaluate")
+    metrics = json.loads(METRICS_PATH.read_text())
+    metrics["model"]["sha256"] = sha256_of(MODEL_PATH)
+    path = tmp_path / "metrics.json"
+    path.write_text(json.dumps(metrics))
+    monkeypatch.setattr(model.config, "METRICS_PATH", path)
+    return metrics
+
+
+@pytest.fixture
+def app(metrics_for_this_model, monkeypatch) -> AppTest:
+    monkeypatch.delenv("MNIST_DIR", raising=False)  # the gallery tests set it themselves
+    return AppTest.from_file(str(APP), default_timeout=60).run()
+
+
+def test_empty_canvas_shows_a_prompt_and_no_prediction(app):
+    assert not app.exception
+    assert prediction(app) is None
+    assert any("Draw a digit" in info.value for info in app.info)
+    assert run_marker(app).startswith("Analysed run 1 ")
+
+
+@pytest.mark.parametrize("digit, seed", [(1, 0), (1, 1), (7, 0), (7, 3)])
+def test_drawn_digit_is_predicted_and_played_back(app, weights, digit, seed):
+    rgba = render(random_drawing(digit, np.random.default_rng(seed)))
+    draw(app, rgba)
+    assert not app.exception
+    expected = trace(to_model_input(rgba), weights)
+    assert prediction(app) == str(digit) == str(int(expected.prediction))
+    spec = playback_spec(app)
+    frames = spec["frames"]
+    assert [frame["name"] for frame in frames] == [str(t) for t in range(1, STEPS + 1)]
+    names = [trace_.get("name") for trace_ in spec["data"]]
+    for t, frame in enumerate(frames, start=1):
+        update = {names[index]: data for index, data in zip(frame["traces"], frame["data"])}
+        assert (min(update["row t"]["y"]), max(update["row t"]["y"])) == (t - 1.5, t - 0.5)
+        assert sum(update["readout"]["y"]) == pytest.approx(1.0, abs=1e-5)
+        assert [update[f"h_{column}"]["visible"] for column in range(1, STEPS + 1)] == \
+            [column <= t for column in range(1, STEPS + 1)]
+    assert run_marker(app).startswith(f"Analysed run 2 · drawing · prediction {digit}")
+
+
+def test_bad_canvas_data_gives_a_warning_not_a_traceback(app):
+    draw(app, np.full((280, 280), 255, dtype=np.uint8))  # greyscale PNG: a 2-D array, not RGBA
+    assert not app.exception
+    assert any("could not be read" in warning.value for warning in app.warning)
+    assert prediction(app) is None
+
+
+def test_clear_button_empties_the_canvas(app):
+    draw(app, render(random_drawing(3, np.random.default_rng(0))))
+    assert prediction(app) is not None
+    app.button[0].click().run()  # "Clear": the canvas gets a fresh key, so a fresh, empty state
+    assert [button.label for button in app.button] == ["Clear"]
+    assert prediction(app) is None and not app.exception
+
+
+def test_step_and_speed_controls(app, weights):
+    rgba = render(random_drawing(7, np.random.default_rng(0)))
+    draw(app, rgba)
+    app.slider(key="step").set_value(5).run()
+    assert not app.exception
+    steps = trace(to_model_input(rgba), weights)
+    (equations,) = app.latex
+    assert f"\\text{{mean }} {steps.input_gates[4].mean():.2f}" in equations.value
+    assert f"{int((steps.forget_gates[4] < 0.5).sum())} \\text{{ forgetting" in equations.value
+    app.select_slider(key="speed").set_value(400).run()
+    play = playback_spec(app)["layout"]["updatemenus"][0]["buttons"][0]
+    assert play["args"][1]["frame"]["duration"] == 400
+
+
+def test_why_section_quotes_the_metrics(app, metrics_for_this_model):
+    draw(app, render(random_drawing(7, np.random.default_rng(0))))
+    text = " ".join(markdown.value for markdown in app.markdown)
+    readout, probes = (metrics_for_this_model["readout_accuracy_per_step"],
+                       metrics_for_this_model["probe_accuracy_per_step"])
+    half = STEPS // 2
+    for number in (readout[half - 1], probes["h"][half - 1], probes["h"][-1],
+                   metrics_for_this_model["chance_accuracy"]):
+        assert f"{number:.1%}" in text
+    table = app.dataframe[0].value
+    assert list(table["test accuracy"]) == [f"{row['accuracy']:.2%}"
+                                            for row in metrics_for_this_model["readout_alternatives"]]
+    assert not app.warning
+
+
+def test_metrics_of_another_model_give_a_warning_and_the_rest_works(app, tmp_path, monkeypatch):
+    stale = json.loads(METRICS_PATH.read_text())
+    stale["model"]["sha256"] = "0" * 64
+    path = tmp_path / "stale.json"
+    path.write_text(json.dumps(stale))
+    monkeypatch.setattr(model.config, "METRICS_PATH", path)
+    draw(app.run(), render(random_drawing(1, np.random.default_rng(0))))
+    assert not app.exception
+    (warning,) = app.warning
+    assert "different model" in warning.value and "python -m model.evaluate" in warning.value
+    assert prediction(app) == "1"
+    assert len(app.dataframe) == 0
+
+
+def test_missing_metrics_give_a_warning(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(model.config, "METRICS_PATH", tmp_path / "nowhere.json")
+    app.run()
+    assert not app.exception
+    assert "missing" in app.warning[0].value and "python -m model.evaluate" in app.warning[0].value
+
+
+@pytest.mark.parametrize("content", [None, b"not a zip file"])
+def test_missing_or_broken_model_stops_with_the_rebuild_command(tmp_path, monkeypatch, content):
+    path = tmp_path / "row_lstm.keras"
+    if content is not None:
+        path.write_bytes(content)
+    monkeypatch.setattr(model.config, "MODEL_PATH", path)
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    (error,) = at.error
+    assert str(path) in error.value and "python -m model.train" in error.value
+    assert prediction(at) is None and not at.get("plotly_chart")
+
+
+def test_sessions_do_not_share_drawings(metrics_for_this_model):
+    first = AppTest.from_file(str(APP), default_timeout=60).run()
+    second = AppTest.from_file(str(APP), default_timeout=60).run()
+    draw(first, render(random_drawing(7, np.random.default_rng(0))))
+    assert prediction(first) == "7"
+    assert prediction(second.run()) is None
+
+
+def open_gallery(at: AppTest) -> AppTest:
+    at.session_state["source"] = at.tabs[1].label
+    return at.run()
+
+
+def test_gallery_loads_test_digits(mnist, app, monkeypatch):
+    monkeypatch.setenv("MNIST_DIR", mnist.source)
+    open_gallery(app)
+    assert not app.exception
+    loads = [button for button in app.button if (button.key or "").startswith("load_")]
+    assert len(loads) == 8
+    index = int(loads[3].key.removeprefix("load_"))
+    loads[3].click().run()
+    assert not app.exception
+    label = int(mnist.test_labels[index])
+    assert any(f"True label: {label}" in markdown.value for markdown in app.markdown)
+    assert prediction(app) is not None and "gallery" in run_marker(app)
+    for kind in ("By digit", "Misread", "Late deciders"):
+        app.segmented_control(key="gallery_kind").set_value(kind).run()
+        assert not app.exception
+        assert [button for button in app.button if (button.key or "").startswith("load_")]
+
+
+def test_gallery_without_data_says_how_to_provide_it(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(model.data, "KERAS_CACHE", tmp_path / "no-mnist.npz")
+    st.cache_resource.clear()  # forget any test set loaded by an earlier test
+    open_gallery(app)
+    assert not app.exception
+    assert any("MNIST_DIR" in info.value for info in app.info)
+    assert prediction(app) is None  # and drawing still works:
+    app.session_state["source"] = app.tabs[0].label
+    draw(app.run(), render(random_drawing(1, np.random.default_rng(1))))
+    assert prediction(app) == "1"
