@@ -1,0 +1,92 @@
+"""The app in headless Chromium: real mouse strokes on the canvas, Plotly's own animation.
+
+Starts `streamlit run app.py` on a free port for this module and drives it with the helpers in
+tests/browser.py. Needs /usr/bin/chromium (the `chromium_path` fixture skips, or fails in CI).
+"""
+
+import os
+import time
+
+import numpy as np
+import pytest
+
+from model.drawn_digits import random_drawing
+from tests import browser as app_browser
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server():
+    env = {"MNIST_DIR": os.environ["MNIST_DIR"]} if os.environ.get("MNIST_DIR") else {}
+    with app_browser.AppServer(env=env) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def chromium(chromium_path, server):
+    with playwright.sync_playwright() as p:
+        launched = app_browser.launch_chromium(p, chromium_path)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(chromium, server):
+    opened = app_browser.open_app(chromium, server.url)
+    yield opened
+    opened.close()
+
+
+def prompt_visible(page) -> bool:
+    return page.get_by_text("Draw a digit on the black canvas").is_visible()
+
+
+@pytest.mark.parametrize("digit", [1, 7])
+def test_drawing_with_the_mouse_updates_the_prediction(page, digit):
+    assert app_browser.read_prediction(page) is None and prompt_visible(page)
+    strokes = random_drawing(digit, np.random.default_rng(0)).strokes
+    assert app_browser.draw_digit(page, strokes) == str(digit)
+    assert f"prediction {digit}" in app_browser.run_marker(page)
+
+
+def test_play_button_advances_the_frames_in_the_browser(page):
+    app_browser.draw_digit(page, random_drawing(7, np.random.default_rng(0)).strokes)
+    marker = app_browser.run_marker(page)
+    assert app_browser.playback_step(page) == 28  # the figure opens on the last step
+    app_browser.press_play(page)
+    seen = set()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and (len(seen) < 5 or app_browser.playback_step(page) != 28):
+        seen.add(app_browser.playback_step(page))
+        time.sleep(0.05)
+    assert len(seen) >= 5, f"the slider should move through the steps, saw {sorted(seen)}"
+    assert app_browser.run_marker(page) == marker, "playback must not rerun the script"
+
+
+def test_clearing_brings_the_prompt_back(page):
+    strokes = random_drawing(1, np.random.default_rng(1)).strokes
+    assert app_browser.draw_digit(page, strokes) == "1"
+    app_browser.clear_canvas(page)  # the canvas toolbar's bin
+    assert app_browser.read_prediction(page) is None and prompt_visible(page)
+
+    assert app_browser.draw_digit(page, strokes) == "1"
+    before = app_browser.run_marker(page)
+    page.get_by_role("button", name="Clear", exact=True).click()  # the app's own button
+    app_browser.wait_for_next_run(page, before)
+    assert app_browser.read_prediction(page) is None and prompt_visible(page)
+
+
+def test_gallery_digit_plays_back_and_the_drawing_survives(page):
+    if not os.environ.get("MNIST_DIR"):
+        pytest.skip("MNIST_DIR is not set: the gallery has no digits to show")
+    assert app_browser.draw_digit(page, random_drawing(7, np.random.default_rng(0)).strokes) == "7"
+    app_browser.open_tab(page, "MNIST test digits")
+    before = app_browser.run_marker(page)
+    page.get_by_role("button", name="#").nth(2).click()
+    app_browser.wait_for_next_run(page, before)
+    assert "gallery" in app_browser.run_marker(page)
+    assert page.get_by_text("True label").is_visible()
+    assert app_browser.read_prediction(page) is not None
+    app_browser.open_tab(page, "Draw")  # the canvas stayed mounted in its tab
+    assert app_browser.read_prediction(page) == "7"
