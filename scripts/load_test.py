@@ -1,0 +1,99 @@
+"""Many users at once: python -m scripts.load_test --sessions 1 5 10
+
+For each N, starts the app, opens N real browser sessions (Playwright + Debian's Chromium, one
+page each, each in its own thread and browser), lets them all draw, play and clear several
+digits at the same time, and reports errors (must be 0), mouse-up -> prediction median and
+p95, and the server's RSS over the run. Each session checks that the page shows the digit it
+drew itself, so a session that saw another's drawing would count as an error.
+
+The browsers share this machine's two cores with the server, so the latencies include their
+own rendering load; they are an upper bound for real users on their own machines.
+"""
+
+import argparse
+import threading
+from dataclasses import dataclass
+
+from playwright.sync_api import sync_playwright
+
+from scripts.sessions import RssSampler, SessionResult, draw_play_clear, known_drawings, median, percentile
+from tests.browser import AppServer, launch_chromium, open_app
+
+
+@dataclass
+class LoadReport:
+    sessions: int
+    drawings: int
+    errors: list[str]
+    median_ms: float
+    p95_ms: float
+    rss_start_mb: float
+    rss_peak_mb: float
+    rss_end_mb: float
+
+    def row(self) -> str:
+        return (f"| {self.sessions} | {self.drawings} | {len(self.errors)} | {self.median_ms:.0f} | "
+                f"{self.p95_ms:.0f} | {self.rss_start_mb:.0f} | {self.rss_peak_mb:.0f} | {self.rss_end_mb:.0f} |")
+
+
+HEADER = ("| sessions | drawings | errors | mouse-up -> prediction median (ms) | p95 (ms) | "
+          "server RSS start (MB) | peak (MB) | end (MB) |\n|---|---|---|---|---|---|---|---|")
+
+
+def run_session(index: int, url: str, chromium: str, drawings, barrier, result: SessionResult) -> None:
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright, chromium)
+            page = open_app(browser, url, timeout_ms=120_000)
+            barrier.wait(timeout=180)  # everyone opens the page first, then all draw at once
+            for drawing in drawings:
+                draw_play_clear(page, drawing, result)
+            browser.close()
+    except Exception as error:  # a timeout or a crash is an error of the run, not of the script
+        result.errors.append(f"session {index}: {type(error).__name__}: {error}".splitlines()[0])
+
+
+def run_load(sessions: int, digits: int, chromium: str = "/usr/bin/chromium") -> LoadReport:
+    drawings = known_drawings(sessions * digits)
+    results = [SessionResult() for _ in range(sessions)]
+    barrier = threading.Barrier(sessions)
+    with AppServer(start_timeout_s=60) as server, RssSampler(server.process.pid) as rss:
+        rss_start = rss.read_mb()
+        threads = [
+            threading.Thread(target=run_session, args=(i, server.url, chromium,
+                                                       drawings[i * digits:(i + 1) * digits], barrier, results[i]))
+            for i in range(sessions)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        rss_end = rss.read_mb()
+    latencies_ms = [s * 1000 for result in results for s in result.latencies_s]
+    return LoadReport(
+        sessions=sessions, drawings=sum(result.drawn for result in results),
+        errors=[error for result in results for error in result.errors],
+        median_ms=median(latencies_ms), p95_ms=percentile(latencies_ms, 95),
+        rss_start_mb=rss_start, rss_peak_mb=max(rss.samples_mb, default=rss_end), rss_end_mb=rss_end,
+    )
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 10])
+    parser.add_argument("--digits", type=int, default=5, help="drawings per session")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args(argv)
+    print(HEADER, flush=True)
+    failed = False
+    for sessions in args.sessions:
+        report = run_load(sessions, args.digits, args.chromium)
+        print(report.row(), flush=True)
+        for error in report.errors:
+            print(f"  error: {error}", flush=True)
+        failed |= bool(report.errors)
+    raise SystemExit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""What the load, soak and benchmark scripts share: drawings whose answer is known, one
+browser session drawing and playing them, and a sampler of the server's memory.
+
+Built on tests/browser.py, the helpers the browser tests use, so the scripts drive the page
+exactly as the tests do.
+"""
+
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from model.config import MODEL_PATH
+from model.drawn_digits import Drawing, random_drawing, render
+from model.network import load_model
+from model.preprocess import to_model_input
+from model.trace import LstmWeights, trace
+from tests.browser import (
+    clear_canvas, draw_strokes, playback_step, press_play, read_prediction, run_marker, wait_for_next_run,
+)
+
+APP_BRUSH = 22  # the app's default brush width, in canvas pixels
+CONFIDENT = 0.95  # offline probability a drawing must reach to count as unambiguous
+
+
+def known_drawings(count: int, seed: int = 0) -> list[Drawing]:
+    """Single-stroke drawings (one send per drawing) that the model reads confidently offline
+    with the app's brush, cycling through the digits. The browser paints strokes a little
+    differently from Pillow, so only unambiguous drawings make a fair check of the page."""
+    weights = LstmWeights.from_keras(load_model(MODEL_PATH))
+    rng = np.random.default_rng(seed)
+    chosen: list[Drawing] = []
+    while len(chosen) < count:
+        digit = len(chosen) % 10
+        drawing = replace(random_drawing(digit, rng), brush_width=APP_BRUSH)
+        if len(drawing.strokes) != 1:
+            continue
+        probabilities = trace(to_model_input(render(drawing)), weights).probabilities
+        if probabilities.argmax() == digit and probabilities.max() >= CONFIDENT:
+            chosen.append(drawing)
+    return chosen
+
+
+@dataclass
+class SessionResult:
+    latencies_s: list[float] = field(default_factory=list)  # mouse-up -> page updated
+    errors: list[str] = field(default_factory=list)
+    drawn: int = 0
+
+
+def draw_play_clear(page, drawing: Drawing, result: SessionResult, timeout_ms: float = 20_000) -> None:
+    """One cycle: draw, time mouse-up -> updated prediction, check it is this session's own
+    digit, play the playback and see it advance, clear the canvas."""
+    before = run_marker(page)
+    draw_strokes(page, drawing.strokes)
+    released = time.perf_counter()
+    wait_for_next_run(page, before, timeout_ms)
+    result.latencies_s.append(time.perf_counter() - released)
+    result.drawn += 1
+    prediction = read_prediction(page)
+    if prediction != str(drawing.digit):
+        result.errors.append(f"drew {drawing.digit}, page shows {prediction!r}")
+    start_step = playback_step(page)
+    press_play(page)
+    deadline = time.perf_counter() + 5
+    while playback_step(page) == start_step and time.perf_counter() < deadline:
+        page.wait_for_timeout(50)
+    if playback_step(page) == start_step:
+        result.errors.append("playback did not advance")
+    if page.query_selector("[data-testid='stException']"):
+        result.errors.append("the page shows an exception")
+    clear_canvas(page, timeout_ms)
+    if read_prediction(page) is not None:
+        result.errors.append("a prediction is still shown after clearing")
+
+
+class RssSampler:
+    """Samples a process's resident memory (VmRSS, from /proc) in a background thread."""
+
+    def __init__(self, pid: int, every_s: float = 0.5):
+        self.pid, self.every_s = pid, every_s
+        self.samples_mb: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def read_mb(self) -> float:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError(f"no VmRSS for process {self.pid}")
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.samples_mb.append(self.read_mb())
+            self._stop.wait(self.every_s)
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
