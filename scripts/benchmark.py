@@ -2,9 +2,9 @@
 
 - trace: one full NumPy trace of one drawing, beside Keras's model.predict and model(x) on the
   same single image;
-- figure: building the playback figure for one drawing;
-- browser: mouse-up -> updated prediction in headless Chromium, and server cold start;
-- memory: server RSS with the model loaded.
+- figure: building the playback figure (and the one-step figure) for one drawing;
+- browser: a fresh server's start until healthy and until the page is interactive, its RSS
+  with the model loaded, and mouse-up -> updated prediction in headless Chromium.
 
 Numbers on a shared 2-core machine are noisy, which is why this is a script that prints medians
 and not a timed test.
@@ -52,7 +52,60 @@ def bench_trace(repeats: int) -> dict:
     }
 
 
-BENCHMARKS = {"trace": bench_trace}
+def bench_figure(repeats: int) -> dict:
+    import figures
+    from model.config import MODEL_PATH
+    from model.network import load_model
+    from model.trace import LstmWeights, trace
+
+    steps = trace(a_drawn_input(), LstmWeights.from_keras(load_model(MODEL_PATH)))
+    return {
+        "playback figure (28 animation frames), built": median_ms(lambda: figures.playback_figure(steps),
+                                                                  repeats // 10),
+        "playback figure, built and serialised to JSON":
+            median_ms(lambda: figures.playback_figure(steps).to_json(), repeats // 10),
+        "one-step figure (gates, c_t, h_t), built": median_ms(lambda: figures.step_figure(steps, 14),
+                                                              repeats // 10),
+    }
+
+
+def bench_browser(repeats: int) -> dict:
+    """Cold starts of a fresh server, then mouse-up -> prediction for a run of drawings."""
+    from playwright.sync_api import sync_playwright
+
+    from scripts.sessions import RssSampler, SessionResult, draw_play_clear, known_drawings
+    from tests.browser import AppServer, launch_chromium, open_app
+
+    starts, interactive, rss_loaded, result = [], [], [], SessionResult()
+    drawings = known_drawings(20)
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        for attempt in range(3):
+            started = time.perf_counter()
+            with AppServer(start_timeout_s=60) as server:
+                starts.append((time.perf_counter() - started) * 1000)
+                page = open_app(browser, server.url, timeout_ms=120_000)  # waits for the first run
+                interactive.append((time.perf_counter() - started) * 1000)
+                with RssSampler(server.process.pid) as rss:
+                    rss_loaded.append(rss.read_mb())
+                    if attempt == 0:
+                        for drawing in drawings:
+                            draw_play_clear(page, drawing, result)
+                page.close()
+        browser.close()
+    if result.errors:
+        raise RuntimeError(f"browser benchmark saw errors: {result.errors}")
+    return {
+        "server start -> health endpoint answers (cold, 3 starts)": statistics.median(starts),
+        "server start -> page interactive, first run done (cold, TensorFlow import included)":
+            statistics.median(interactive),
+        f"mouse-up -> updated prediction in headless Chromium ({len(result.latencies_s)} drawings)":
+            statistics.median(result.latencies_s) * 1000,
+        "server RSS with the model loaded, after the first page (MB)": f"{statistics.median(rss_loaded):.0f} MB",
+    }
+
+
+BENCHMARKS = {"trace": bench_trace, "figure": bench_figure, "browser": bench_browser}
 
 
 def main(argv=None) -> None:
