@@ -30,8 +30,11 @@ INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
 BRUSH_WIDTHS, DEFAULT_BRUSH = (8, 40), 22
 SPEEDS_MS, DEFAULT_SPEED_MS = (50, 100, 200, 400, 800), 200  # 200 ms per row: a room can follow
 SOURCES = (":material/draw: Draw", ":material/apps: MNIST test digits")
+SECTIONS = (":material/play_circle: Row by row", ":material/center_focus_strong: One step up close",
+            ":material/help: Why the final output?")
 GALLERY_COLUMNS = 4
-PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+# The figures carry their own template; Streamlit's chart theme would restyle them on every render.
+PLOT = dict(theme=None, config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
 
 
 @st.cache_resource(show_spinner="Loading the model…")
@@ -65,8 +68,8 @@ def step_up_close(image: np.ndarray, sha256: str, t: int, _weights: LstmWeights)
     return figures.step_figure(trace(image, _weights), t)
 
 
-def canvas_ui() -> np.ndarray | None:
-    """The drawing pad; returns the canvas RGBA, or None before the first stroke."""
+def canvas_ui() -> tuple[np.ndarray | None, int]:
+    """The drawing pad; returns the canvas RGBA (None before the first stroke) and the stroke count."""
     generation = st.session_state.setdefault("canvas_generation", 0)
     st.space("medium")  # room for the canvas's floating toolbar
     drawing = st_canvas(stroke_width=st.session_state.get("brush", DEFAULT_BRUSH), stroke_color=INK,
@@ -77,7 +80,7 @@ def canvas_ui() -> np.ndarray | None:
     clear.button("Clear", on_click=lambda: st.session_state.update(canvas_generation=generation + 1),
                  width="stretch", help="Wipe the canvas (the bin in its toolbar does the same)")
     st.caption("Draw one digit, 0 to 9, with the mouse or a finger.")
-    return drawing.image_data
+    return drawing.image_data, len((drawing.json_data or {}).get("objects", []))
 
 
 def gallery_ui(mnist, summary) -> int:
@@ -126,7 +129,7 @@ source_column, input_column, result_column = st.columns([1.35, 1, 1], gap="large
 with source_column:
     draw_tab, gallery_tab = st.tabs(SOURCES, key="source", on_change="rerun")
     with draw_tab:
-        canvas_rgba = canvas_ui()
+        canvas_rgba, strokes = canvas_ui()
     with gallery_tab:
         folder = data_dir_from_env()
         try:
@@ -152,101 +155,85 @@ elif draw_tab.open and canvas_rgba is not None:
         st.warning(f"That drawing could not be read ({error}). Clear the canvas and try again.")
 analysis = trace(image, weights) if image is not None else None
 
+# The run marker: browser tests wait for its text to change (see tests/browser.py).
+run = st.session_state["runs"] = st.session_state.get("runs", 0) + 1
+if gallery_tab.open:
+    source = f"test digit #{gallery_choice}" if label is not None else "no test digits"
+else:
+    source = f"drawing with {strokes} stroke{'s' * (strokes != 1)}"
+verdict = f"{source} · {'no input' if analysis is None else f'prediction {int(analysis.prediction)}'}"
+with result_column:  # filled first, so that the prediction reaches the browser first
+    if analysis is not None:
+        prediction, settle = int(analysis.prediction), int(analysis.decision_step)
+        with st.container(key="prediction"):
+            st.metric("Prediction", str(prediction),
+                      f"{explorer_state.percent(analysis.probabilities[prediction])} probability",
+                      delta_color="off", delta_arrow="off", border=True)
+        if label is not None:
+            verdict_text = (":green[:material/check_circle: read correctly]" if label == prediction
+                            else ":red[:material/cancel: misread]")
+            st.markdown(f"**True label: {label}** {verdict_text}")
+        st.markdown(f"The readout's favourite has been **{prediction}** since step **{settle}** of {steps}.")
+        runner_up = int(np.argsort(analysis.probabilities)[-2])
+        st.caption(f"Runner-up: {runner_up} at {explorer_state.percent(analysis.probabilities[runner_up])}.")
+    with st.container(key="result_marker"):
+        st.caption(f"Analysed run {run} · {verdict}")
 with input_column:
     st.subheader("What the LSTM sees")
     if analysis is None:
         st.info("Draw a digit on the black canvas, 0 to 9. Every stroke updates the analysis.",
                 icon=":material/draw:")
     else:
-        st.plotly_chart(figures.input_figure(image), config=PLOT_CONFIG, width="content")
+        st.plotly_chart(figures.input_figure(image), width="content", **PLOT)
         st.caption(f"{steps} × {steps} pixels, scaled and centred as in MNIST. Row t is the input x_t.")
-with result_column:
-    if analysis is not None:
-        prediction, settle = int(analysis.prediction), int(analysis.decision_step)
-        st.metric("Prediction", str(prediction), f"{explorer_state.percent(analysis.probabilities[prediction])} probability",
-                  delta_color="off", delta_arrow="off", border=True)
-        if label is not None:
-            st.markdown(f"**True label: {label}** " + (":green[:material/check_circle: read correctly]"
-                                                        if label == prediction else ":red[:material/cancel: misread]"))
-        st.markdown(f"The readout's favourite has been **{prediction}** since step **{settle}** of {steps}.")
-        runner_up = int(np.argsort(analysis.probabilities)[-2])
-        st.caption(f"Runner-up: {runner_up} at {explorer_state.percent(analysis.probabilities[runner_up])}.")
 
-# --- Playback: Plotly animates the frames in the browser, no server work per step ---
-st.header("Row by row")
-if analysis is None:
-    st.info("The playback appears here once there is a digit to read.")
-else:
-    speed_column, help_column = st.columns([1, 3], vertical_alignment="bottom")
-    frame_ms = speed_column.select_slider("Playback speed (ms per step)", SPEEDS_MS, DEFAULT_SPEED_MS,
-                                          key="speed")
-    help_column.caption("Press ▶ Play under the chart, or drag its slider. At step t the LSTM has read rows "
-                        f"1..t; the readout is the logistic regression applied to h_t, although it was "
-                        f"trained only on h_{steps}.")
-    st.plotly_chart(playback(image, sha256, frame_ms, weights), config=PLOT_CONFIG, key="playback")
-
-    # --- One step up close ---
-    st.header("One step up close")
-    figure_column, equation_column = st.columns([1, 1], gap="large")
-    t = equation_column.slider("Step t", 1, steps, steps // 2, key="step")
-    n = explorer_state.step_numbers(analysis, t)
-    figure_column.plotly_chart(step_up_close(image, sha256, t, weights), config=PLOT_CONFIG)
-    with equation_column:
-        st.markdown(f"At step {t} the LSTM reads row {t} ({n['ink']:.1f} pixels' worth of ink) and updates "
-                    f"all {n['units']} units at once. The numbers on the right are this step's:")
-        st.latex(r"\begin{aligned}"
-                 rf"i_t &= \sigma(W_i x_t + U_i h_{{t-1}} + b_i) && \text{{mean }} {n['mean_i']:.2f},"
-                 rf"\ {n['writing']} \text{{ open}} \\"
-                 rf"f_t &= \sigma(W_f x_t + U_f h_{{t-1}} + b_f) && {n['forgetting']} \text{{ forgetting }}"
-                 r"(f < \tfrac12) \\"
-                 rf"g_t &= \tanh(W_g x_t + U_g h_{{t-1}} + b_g) && \text{{mean }} |g_t| = {n['mean_abs_g']:.2f}"
-                 r" \\"
-                 rf"o_t &= \sigma(W_o x_t + U_o h_{{t-1}} + b_o) && {n['showing']} \text{{ open}} \\"
-                 rf"c_t &= f_t \odot c_{{t-1}} + i_t \odot g_t && \text{{mean }} |c_t - c_{{t-1}}| = "
-                 rf"{n['c_change']:.2f} \\"
-                 rf"h_t &= o_t \odot \tanh(c_t) && \text{{mean }} |h_t| = {n['mean_abs_h']:.2f} \\"
-                 rf"p_t &= \operatorname{{softmax}}(V h_t + b_V) && \text{{leader }} {n['leader']} "
-                 rf"\text{{ at }} {100 * n['leader_probability']:.1f}\%"
-                 r"\end{aligned}")
-        st.caption(f"σ squashes to 0…1 (a gate: 0 shut, 1 open; \"open\" means above one half); ⊙ multiplies "
-                   f"unit by unit. W, U and b hold the four gates side by side, in Keras's order i, f, g, o. "
-                   f"V and b_V are the readout, trained on h_{steps} only.")
-
-# --- Why the final output? ---
-st.header("Why the final output?")
-st.markdown("> *Why is logistic regression used in the last layer? Isn't the LSTM's final output a better "
-            "estimate than earlier timesteps' outputs?* (a classic question about TensorFlow's MNIST RNN "
-            "example)")
-if metrics is None:
-    st.warning(f"{check.problem} The numbers for this section are measured with "
-               "`python -m model.evaluate`; run it, then reload the page.")
-chart_column, text_column = st.columns([3, 2], gap="large")
-chart_column.plotly_chart(figures.why_figure(metrics, analysis), config=PLOT_CONFIG)
-with text_column:
-    if metrics is not None:
-        readout, probes = metrics["readout_accuracy_per_step"], metrics["probe_accuracy_per_step"]
-        half, last = steps // 2, steps
-        st.markdown(
-            f"- **Only the last state has read every row.** A logistic regression fitted to h_{half}, after "
-            f"{half} of {steps} rows, reads {probes['h'][half - 1]:.1%} of test digits correctly; fitted to "
-            f"h_{last}, {probes['h'][-1]:.1%}. Half a digit can be ambiguous: the median test digit's "
-            f"prediction settles only at step {metrics['decision_step']['median']:.0f}.\n"
-            f"- **The readout speaks only the last state's language.** It is a logistic regression trained "
-            f"on h_{last} alone. Applied to h_{half} it gets {readout[half - 1]:.1%} right, against "
-            f"{probes['h'][half - 1]:.1%} for a regression fitted to h_{half} itself: earlier states hold "
-            f"the information in a code the readout was never taught. Chance is "
-            f"{metrics['chance_accuracy']:.1%}.\n"
-            f"- **Training made h_{last} the summary.** The loss reached every step only through h_{last}, "
-            f"so the LSTM learned to carry what matters to the end. The table below refits a logistic "
-            f"regression on other candidates at the last step.")
-if metrics is not None:
-    st.dataframe([{"readout input": row["name"], "test accuracy": f"{row['accuracy']:.2%}", "note": row["note"]}
-                  for row in metrics["readout_alternatives"]], hide_index=True, width="stretch")
+# --- The analysis, one view at a time: only the open tab is computed and drawn ---
+playback_tab, step_tab, why_tab = st.tabs(SECTIONS, key="section", on_change="rerun")
+if playback_tab.open:
+    with playback_tab:
+        if analysis is None:
+            st.info("The row-by-row playback appears here once there is a digit to read.")
+        else:
+            speed_column, help_column = st.columns([1, 3], vertical_alignment="bottom")
+            frame_ms = speed_column.select_slider("Playback speed (ms per step)", SPEEDS_MS, DEFAULT_SPEED_MS,
+                                                  key="speed")
+            help_column.caption(f"Press ▶ Play under the chart, or drag its slider. At step t the LSTM has "
+                                f"read rows 1…t. The readout is applied to every h_t, though trained on "
+                                f"h_{steps} only.")
+            st.plotly_chart(playback(image, sha256, frame_ms, weights), key="playback", **PLOT)
+if step_tab.open:
+    with step_tab:
+        if analysis is None:
+            st.info("Gates and states of any one step appear here once there is a digit to read.")
+        else:
+            figure_column, equation_column = st.columns([1, 1], gap="large")
+            t = equation_column.slider("Step t", 1, steps, steps // 2, key="step")
+            numbers = explorer_state.step_numbers(analysis, t)
+            figure_column.plotly_chart(step_up_close(image, sha256, t, weights), **PLOT)
+            with equation_column:
+                st.markdown(f"At step {t} the LSTM reads row {t} ({numbers['ink']:.1f} pixels' worth of "
+                            f"ink) and updates all {numbers['units']} units at once. On the right, this "
+                            "step's numbers:")
+                st.latex(explorer_state.step_equations(numbers))
+                st.caption("σ squashes to 0…1 (a gate: 0 shut, 1 open; \"open\" means above one half); "
+                           "⊙ multiplies unit by unit. W, U and b hold the four gates side by side, in "
+                           f"Keras's order i, f, g, o. V and b_V are the readout, trained on h_{steps} only.")
+if why_tab.open:
+    with why_tab:
+        st.markdown("> *Why is logistic regression used in the last layer? Isn't the LSTM's final output "
+                    "a better estimate than earlier timesteps' outputs?* (a classic question about "
+                    "TensorFlow's MNIST RNN example)")
+        if metrics is None:
+            st.warning(f"{check.problem} The numbers for this section are measured with "
+                       "`python -m model.evaluate`; run it, then reload the page.")
+        chart_column, text_column = st.columns([3, 2], gap="large")
+        chart_column.plotly_chart(figures.why_figure(metrics, analysis), **PLOT)
+        if metrics is not None:
+            text_column.markdown(explorer_state.why_takeaways(metrics))
+            st.dataframe([{"readout input": row["name"], "test accuracy": f"{row['accuracy']:.2%}",
+                           "note": row["note"]} for row in metrics["readout_alternatives"]],
+                         hide_index=True, width="stretch")
 
 st.divider()
-st.session_state["runs"] = st.session_state.get("runs", 0) + 1
 with st.container(key="run_marker"):
-    source = "gallery" if gallery_tab.open else "drawing"
-    st.caption(f"Analysed run {st.session_state['runs']} · {source} · "
-               f"{'no input' if analysis is None else f'prediction {int(analysis.prediction)}'} · "
-               f"model sha256 {sha256[:12]}")
+    st.caption(f"Run {run} complete · {verdict} · model sha256 {sha256[:12]}")

@@ -1,6 +1,7 @@
 """What the page needs besides figures, kept free of Streamlit so that it can be tested directly:
 checking that metrics.json belongs to the model file, summarising the MNIST test set for the
-gallery, picking gallery digits, and the numbers quoted beside the LSTM equations."""
+gallery, picking gallery digits, and the words and numbers set beside the charts (the LSTM
+equations with one step's figures, the answer to "why the final output?")."""
 
 import hashlib
 import json
@@ -126,3 +127,40 @@ def step_numbers(trace_: Trace, t: int) -> dict:
         "mean_abs_h": float(np.abs(h).mean()),
         "leader": leader, "leader_probability": float(probabilities[leader]),
     }
+
+
+def step_equations(numbers: dict) -> str:
+    """The LSTM equations in LaTeX, each beside the figure that step_numbers measured for it."""
+    n = numbers
+    return (r"\begin{aligned}"
+            rf"i_t &= \sigma(W_i x_t + U_i h_{{t-1}} + b_i) && \text{{mean }} {n['mean_i']:.2f},"
+            rf"\ {n['writing']} \text{{ open}} \\"
+            rf"f_t &= \sigma(W_f x_t + U_f h_{{t-1}} + b_f) && {n['forgetting']} \text{{ forgetting }}"
+            r"(f < \tfrac12) \\"
+            rf"g_t &= \tanh(W_g x_t + U_g h_{{t-1}} + b_g) && \text{{mean }} |g_t| = {n['mean_abs_g']:.2f} \\"
+            rf"o_t &= \sigma(W_o x_t + U_o h_{{t-1}} + b_o) && {n['showing']} \text{{ open}} \\"
+            rf"c_t &= f_t \odot c_{{t-1}} + i_t \odot g_t && \text{{mean }} |c_t - c_{{t-1}}| = "
+            rf"{n['c_change']:.2f} \\"
+            rf"h_t &= o_t \odot \tanh(c_t) && \text{{mean }} |h_t| = {n['mean_abs_h']:.2f} \\"
+            rf"p_t &= \operatorname{{softmax}}(V h_t + b_V) && \text{{leader }} {n['leader']} "
+            rf"\text{{ at }} {100 * n['leader_probability']:.1f}\%"
+            r"\end{aligned}")
+
+
+def why_takeaways(metrics: dict) -> str:
+    """The answer to "why the final output?" in plain words, every number from metrics.json."""
+    readout, probes = metrics["readout_accuracy_per_step"], metrics["probe_accuracy_per_step"]
+    last = len(readout)
+    half = last // 2
+    return (
+        f"- **Only the last state has read every row.** A logistic regression fitted to h_{half}, after "
+        f"{half} of {last} rows, reads {probes['h'][half - 1]:.1%} of test digits correctly; fitted to "
+        f"h_{last}, {probes['h'][-1]:.1%}. Half a digit can be ambiguous: the median test digit's "
+        f"prediction settles only at step {metrics['decision_step']['median']:.0f}.\n"
+        f"- **The readout speaks only the last state's language.** It is a logistic regression trained on "
+        f"h_{last} alone. Applied to h_{half} it gets {readout[half - 1]:.1%} right, against "
+        f"{probes['h'][half - 1]:.1%} for a regression fitted to h_{half} itself: earlier states hold the "
+        f"information in a code the readout was never taught. Chance is {metrics['chance_accuracy']:.1%}.\n"
+        f"- **Training made h_{last} the summary.** The loss reached every step only through h_{last}, so "
+        f"the LSTM learned to carry what matters to the end. The table below refits a logistic regression "
+        f"on other candidates at the last step.")

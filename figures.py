@@ -25,6 +25,7 @@ GATE_COLOURS = {"open": "#2a9d8f", "closed": "#e9a23b"}  # gate above / below on
 SIGN_COLOURS = {"positive": "#d6604d", "negative": "#4393c3"}  # as in STATE_COLOURSCALE
 MUTED = "#9aa0a6"
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+TEMPLATE = "plotly_white"  # the page passes theme=None: each figure's look is set here, once
 
 PLAYBACK_HEIGHT = 680
 INPUT_SIZE = 300
@@ -42,13 +43,13 @@ def _unread_block(steps_read: int, size: int) -> tuple[list[float], list[float]]
     return [-0.5, size - 0.5, size - 0.5, -0.5, -0.5], [top, top, bottom, bottom, top]
 
 
-def _pixel_axes(fig: go.Figure, size: int, row=None, col=None) -> None:
+def _pixel_axis_settings(size: int) -> tuple[dict, dict]:
     """Square pixel axes with row 1 at the top, ticks every 7 pixels, labelled 1-based."""
     ticks = dict(tickvals=list(range(0, size, 7)), ticktext=[str(v + 1) for v in range(0, size, 7)])
-    fig.update_xaxes(range=[-0.5, size - 0.5], showgrid=False, zeroline=False, constrain="domain",
-                     **ticks, row=row, col=col)
-    fig.update_yaxes(range=[size - 0.5, -0.5], showgrid=False, zeroline=False, constrain="domain",
-                     scaleanchor="x", **ticks, row=row, col=col)  # "x": the first (or only) subplot
+    x = dict(range=[-0.5, size - 0.5], showgrid=False, zeroline=False, constrain="domain", **ticks)
+    y = dict(range=[size - 0.5, -0.5], showgrid=False, zeroline=False, constrain="domain",
+             scaleanchor="x", **ticks)  # "x": the input's own x axis, the first in every figure
+    return x, y
 
 
 def _input_heatmap(image: np.ndarray, **kwargs) -> go.Heatmap:
@@ -60,11 +61,10 @@ def _input_heatmap(image: np.ndarray, **kwargs) -> go.Heatmap:
 def input_figure(image: np.ndarray) -> go.Figure:
     """The 28 x 28 model input, one cell per pixel, large enough to see each one."""
     size = image.shape[0]
-    fig = go.Figure(_input_heatmap(image))
-    _pixel_axes(fig, size)
-    fig.update_layout(width=INPUT_SIZE, height=INPUT_SIZE, margin=dict(l=30, r=10, t=10, b=30),
-                      font=FONT, plot_bgcolor="#0e1117")
-    return fig
+    x, y = _pixel_axis_settings(size)
+    return go.Figure(_input_heatmap(image), layout=dict(
+        xaxis=x, yaxis=y, width=INPUT_SIZE, height=INPUT_SIZE, margin=dict(l=30, r=10, t=10, b=30),
+        font=FONT, template=TEMPLATE, plot_bgcolor="#0e1117"))
 
 
 def _readout_bars(probabilities: np.ndarray) -> dict:
@@ -86,7 +86,9 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
     The heatmap is one single-column trace per step, and a frame only switches columns on or
     off, so 28 frames cost a few kilobytes instead of 28 copies of the growing matrix. (Frames
     also could not carry it as NumPy arrays: plotly.js decodes the base64 typed arrays that
-    plotly.py makes of them in a figure's data, but not a 2-D one in its frames.)
+    plotly.py makes of them in a figure's data, but not a 2-D one in its frames.) The figure is
+    assembled from plain dicts and validated once, which is several times faster than adding
+    traces one by one.
     """
     steps, size = trace.inputs.shape
     units = trace.hidden_states.shape[1]
@@ -95,42 +97,41 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
     digits = list(range(classes))
     step_numbers = list(range(1, steps + 1))
     state_limit = max(float(np.abs(trace.hidden_states).max()), 1e-6)
-
-    fig = make_subplots(
+    # Subplots: x/y the input, x2/y2 the hidden states, x3/y3 the readout, x4/y4 all steps.
+    layout = make_subplots(
         rows=2, cols=2, column_widths=[0.36, 0.64], row_heights=[0.56, 0.44],
         horizontal_spacing=0.09, vertical_spacing=0.14,
         subplot_titles=(f"Input: rows 1…t of {steps} read", f"Hidden state h<sub>1</sub>…h<sub>t</sub>: "
                         f"{units} units × steps read", "Readout softmax(V h<sub>t</sub> + b) at step t",
                         f"The readout at every step, 1…{steps}"),
-    )
-    # Static traces first, then those the frames change (PLAYBACK_ANIMATED, in this order).
-    fig.add_trace(_input_heatmap(trace.inputs, name="input"), row=1, col=1)
+    ).layout.to_plotly_json()
+
+    static = [_input_heatmap(trace.inputs, name="input").to_plotly_json()]
     for digit in digits:
         final = digit == prediction
-        fig.add_trace(go.Scatter(
-            x=step_numbers, y=trace.step_probabilities[:, digit], mode="lines", name=str(digit),
+        static.append(dict(
+            type="scatter", x=step_numbers, y=trace.step_probabilities[:, digit], mode="lines",
+            name=str(digit),
             line=dict(color=CLASS_COLOURS[digit], width=4 if final else 1.5), opacity=1.0 if final else 0.7,
-            hovertemplate=f"digit {digit}, step %{{x}}: %{{y:.1%}}<extra></extra>", legendgroup="digits",
-        ), row=2, col=2)
-    animated_from = len(fig.data)
-    fig.add_trace(go.Scatter(name="unread rows", fill="toself", fillcolor=UNREAD_SHADE, mode="none",
-                             hoverinfo="skip", showlegend=False), row=1, col=1)
-    fig.add_trace(go.Scatter(name="row t", mode="lines", line=dict(color=HIGHLIGHT, width=3),
-                             hoverinfo="skip", showlegend=False), row=1, col=1)
-    fig.add_trace(go.Bar(name="readout", x=digits, marker_color=CLASS_COLOURS[:classes],
-                         marker_line_color="#0e1117", textposition="outside", textfont_size=14,
-                         cliponaxis=False, showlegend=False,
-                         hovertemplate="digit %{x}: %{y:.1%}<extra></extra>"), row=2, col=1)
-    fig.add_trace(go.Scatter(name="step t", mode="lines", line=dict(color=HIGHLIGHT, width=3),
-                             hoverinfo="skip", showlegend=False), row=2, col=2)
-    for t in step_numbers:
-        fig.add_trace(go.Heatmap(
-            name=f"h_{t}", z=trace.hidden_states[t - 1][:, None], x0=t, dx=1, y0=1, dy=1,
-            coloraxis="coloraxis", hovertemplate=f"step {t}, unit %{{y}}: h = %{{z:.2f}}<extra></extra>",
-        ), row=1, col=2)
+            hovertemplate=f"digit {digit}, step %{{x}}: %{{y:.1%}}<extra></extra>", xaxis="x4", yaxis="y4"))
+    # The traces that frames change, in the order `animated` lists their updates.
+    animated_styles = [
+        dict(name="unread rows", fill="toself", fillcolor=UNREAD_SHADE, mode="none", hoverinfo="skip",
+             showlegend=False),
+        dict(name="row t", mode="lines", line=dict(color=HIGHLIGHT, width=3), hoverinfo="skip",
+             showlegend=False),
+        dict(name="readout", x=digits, marker=dict(color=CLASS_COLOURS[:classes], line_color="#0e1117"),
+             textposition="outside", textfont_size=14, cliponaxis=False, showlegend=False,
+             hovertemplate="digit %{x}: %{y:.1%}<extra></extra>", xaxis="x3", yaxis="y3"),
+        dict(name="step t", mode="lines", line=dict(color=HIGHLIGHT, width=3), hoverinfo="skip",
+             showlegend=False, xaxis="x4", yaxis="y4"),
+        *(dict(name=f"h_{t}", z=trace.hidden_states[t - 1][:, None], x0=t, dx=1, y0=1, dy=1,
+               coloraxis="coloraxis", hovertemplate=f"step {t}, unit %{{y}}: h = %{{z:.2f}}<extra></extra>",
+               xaxis="x2", yaxis="y2") for t in step_numbers),
+    ]
 
     def animated(t: int) -> list[dict]:
-        """What changes at step t (1-based), for the traces from `animated_from` on."""
+        """What changes at step t (1-based), one update per trace in `animated_styles`."""
         unread_x, unread_y = _unread_block(t, size)
         row_x, row_y = _row_box(t - 1, size)
         return [
@@ -141,30 +142,38 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
             *(dict(type="heatmap", visible=column <= t) for column in step_numbers),
         ]
 
-    animated_traces = list(range(animated_from, len(fig.data)))
-    fig.frames = [dict(name=str(t), data=animated(t), traces=animated_traces) for t in step_numbers]
-    fig.update(data=[{}] * animated_from + animated(steps))  # open on the last step
-    fig.add_vline(x=settle, line=dict(color=MUTED, dash="dash", width=1.5), row=2, col=2,
-                  annotation=dict(text=f"settles on {prediction} at step {settle}", font_color="#555",
-                                  xanchor="right" if settle > steps / 2 else "left"))
+    data = static + [style | update for style, update in zip(animated_styles, animated(steps))]
+    animated_traces = list(range(len(static), len(data)))
+    frames = [dict(name=str(t), data=animated(t), traces=animated_traces) for t in step_numbers]
 
-    _pixel_axes(fig, size, row=1, col=1)
-    fig.update_xaxes(range=[0.5, steps + 0.5], row=1, col=2)
-    fig.update_yaxes(range=[0.5, units + 0.5], title_text="unit", row=1, col=2)
-    fig.update_xaxes(tickvals=digits, title_text="digit", title_standoff=4, row=2, col=1)
-    fig.update_yaxes(range=[0, 1.12], tickformat=".0%", row=2, col=1)
-    fig.update_xaxes(range=[0.5, steps + 0.5], title_text="step t", title_standoff=4, row=2, col=2)
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=2, col=2)
+    def axes(number: int, **settings) -> dict:
+        name = "" if number == 1 else str(number)
+        return {f"xaxis{name}": layout[f"xaxis{name}"] | settings.get("x", {}),
+                f"yaxis{name}": layout[f"yaxis{name}"] | settings.get("y", {})}
 
+    pixel_x, pixel_y = _pixel_axis_settings(size)
     instant = dict(frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")
     play = dict(frame=dict(duration=frame_ms, redraw=True), transition=dict(duration=0),
                 fromcurrent=True, mode="immediate")
-    fig.update_layout(
-        height=PLAYBACK_HEIGHT, margin=dict(l=50, r=20, t=40, b=130), font=FONT, bargap=0.25,
+    layout.update(
+        **axes(1, x=pixel_x, y=pixel_y),
+        **axes(2, x=dict(range=[0.5, steps + 0.5]), y=dict(range=[0.5, units + 0.5], title_text="unit")),
+        **axes(3, x=dict(tickvals=digits, title=dict(text="digit", standoff=4)),
+               y=dict(range=[0, 1.12], tickformat=".0%")),
+        **axes(4, x=dict(range=[0.5, steps + 0.5], title=dict(text="step t", standoff=4)),
+               y=dict(range=[0, 1.02], tickformat=".0%")),
+        height=PLAYBACK_HEIGHT, margin=dict(l=50, r=20, t=40, b=130), font=FONT, template=TEMPLATE,
+        bargap=0.25,
         plot_bgcolor="white", legend=dict(title_text="digit", orientation="v", x=1.0, y=0.44,
                                           yanchor="top", font_size=11),
         coloraxis=dict(colorscale=STATE_COLOURSCALE, cmid=0.0, cmin=-state_limit, cmax=state_limit,
                        colorbar=dict(title=dict(text="h", side="top"), len=0.5, y=0.78, thickness=12)),
+        shapes=[dict(type="line", xref="x4", yref="y4 domain", x0=settle, x1=settle, y0=0, y1=1,
+                     line=dict(color=MUTED, dash="dash", width=1.5))],
+        annotations=[*layout["annotations"], dict(
+            text=f"settles on {prediction} at step {settle}", xref="x4", yref="y4 domain", x=settle, y=1,
+            xanchor="right" if settle > steps / 2 else "left", yanchor="bottom", showarrow=False,
+            font_color="#555")],
         updatemenus=[dict(
             type="buttons", direction="left", showactive=False, x=0.0, y=-0.2, xanchor="left",
             yanchor="top", pad=dict(t=0, r=10),
@@ -177,11 +186,21 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
             steps=[dict(label=str(t), method="animate", args=[[str(t)], instant]) for t in step_numbers],
         )],
     )
-    return fig
+    return go.Figure(data=data, layout=layout, frames=frames)
+
+
+def _split(values: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Values at or above the threshold, and below it; zero where the other part holds them."""
+    above = values >= threshold
+    return np.where(above, values, 0.0), np.where(above, 0.0, values)
 
 
 def step_figure(trace: Trace, t: int) -> go.Figure:
-    """Gates i, f, g, o and the states c_t, h_t across all units at one step t (1-based)."""
+    """Gates i, f, g, o and the states c_t, h_t across all units at one step t (1-based).
+
+    Each panel draws its 128 units as two filled step curves (one per colour) rather than 128
+    bars: the same picture, a fraction of the SVG for the browser to lay out on every stroke.
+    """
     units = trace.hidden_states.shape[1]
     c_prev = trace.cell_states[t - 2] if t > 1 else np.zeros(units, dtype=np.float32)
     panels = [
@@ -192,32 +211,40 @@ def step_figure(trace: Trace, t: int) -> go.Figure:
         ("c", "c<sub>t</sub> cell state (dots: c<sub>t-1</sub>)", trace.cell_states[t - 1], None),
         ("h", "h<sub>t</sub> hidden state, the output", trace.hidden_states[t - 1], (-1, 1)),
     ]
-    fig = make_subplots(rows=3, cols=2, subplot_titles=[title for _, title, _, _ in panels],
-                        horizontal_spacing=0.07, vertical_spacing=0.13, shared_xaxes=True)
+    layout = make_subplots(rows=3, cols=2, subplot_titles=[title for _, title, _, _ in panels],
+                           horizontal_spacing=0.07, vertical_spacing=0.13).layout.to_plotly_json()
     unit_numbers = np.arange(1, units + 1)
+    data, shapes = [], []
     for index, (symbol, _, values, value_range) in enumerate(panels):
-        row, col = index // 2 + 1, index % 2 + 1
-        if value_range == (0, 1):  # a gate: colour by whether it is mostly open
-            colours = np.where(values >= 0.5, GATE_COLOURS["open"], GATE_COLOURS["closed"])
-        else:  # a signed quantity: colour by sign
-            colours = np.where(values >= 0, SIGN_COLOURS["positive"], SIGN_COLOURS["negative"])
+        axis = "" if index == 0 else str(index + 1)
+        on_axes = dict(xaxis=f"x{axis}", yaxis=f"y{axis}")
+        gate = value_range == (0, 1)
         if symbol == "c":
-            fig.add_trace(go.Scatter(x=unit_numbers, y=c_prev, mode="markers", marker=dict(
-                color=MUTED, size=4), hovertemplate="unit %{x}: c<sub>t-1</sub> = %{y:.2f}<extra></extra>"),
-                row=row, col=col)
-        fig.add_trace(go.Bar(x=unit_numbers, y=values, marker_color=colours, marker_line_width=0,
-                             hovertemplate=f"unit %{{x}}: {symbol}<sub>t</sub> = %{{y:.2f}}<extra></extra>"),
-                      row=row, col=col)
+            data.append(dict(type="scatter", x=unit_numbers, y=c_prev, mode="markers", name="c_{t-1}",
+                             marker=dict(color=MUTED, size=4), **on_axes,
+                             hovertemplate="unit %{x}: c<sub>t-1</sub> = %{y:.2f}<extra></extra>"))
+        # A gate is coloured by whether it is mostly open; a signed quantity by its sign.
+        parts = _split(values, 0.5 if gate else 0.0)
+        colours = (GATE_COLOURS["open"], GATE_COLOURS["closed"]) if gate else \
+            (SIGN_COLOURS["positive"], SIGN_COLOURS["negative"])
+        for part, colour in zip(parts, colours):
+            data.append(dict(type="scatter", x=unit_numbers, y=part, customdata=values, name=symbol,
+                             mode="lines", line=dict(shape="hvh", width=0.5, color=colour), fill="tozeroy",
+                             fillcolor=colour, **on_axes,
+                             hovertemplate=f"unit %{{x}}: {symbol}<sub>t</sub> = %{{customdata:.2f}}"
+                                           "<extra></extra>"))
+        layout[f"xaxis{axis}"].update(range=[0.5, units + 0.5], showgrid=False,
+                                      title_text="unit" if index >= 4 else None)
         if value_range is not None:
-            fig.update_yaxes(range=list(value_range), row=row, col=col)
-        if value_range == (0, 1):
-            fig.add_hline(y=0.5, line=dict(color=MUTED, dash="dot", width=1), row=row, col=col)
-    fig.update_xaxes(range=[0.5, units + 0.5], showgrid=False)
-    fig.update_xaxes(title_text="unit", row=3)
-    fig.update_layout(height=560, showlegend=False, bargap=0.1, font=FONT, plot_bgcolor="white",
-                      margin=dict(l=40, r=10, t=40, b=40))
-    fig.update_annotations(font_size=13)
-    return fig
+            layout[f"yaxis{axis}"].update(range=list(value_range))
+        if gate:
+            shapes.append(dict(type="line", xref=f"x{axis} domain", yref=f"y{axis}", x0=0, x1=1, y0=0.5,
+                               y1=0.5, line=dict(color=MUTED, dash="dot", width=1)))
+    layout.update(height=560, showlegend=False, font=FONT, template=TEMPLATE, plot_bgcolor="white",
+                  shapes=shapes, margin=dict(l=40, r=10, t=40, b=40), hovermode="closest")
+    for annotation in layout["annotations"]:
+        annotation["font"] = dict(size=13)
+    return go.Figure(data=data, layout=layout)
 
 
 def why_figure(metrics: dict | None, trace: Trace | None = None) -> go.Figure:
@@ -248,7 +275,7 @@ def why_figure(metrics: dict | None, trace: Trace | None = None) -> go.Figure:
     fig.update_xaxes(title_text="step t (rows read)")
     fig.update_yaxes(title_text="test accuracy / probability", range=[0, 1.02], tickformat=".0%")
     fig.update_traces(hovertemplate="step %{x}: %{y:.1%}")
-    fig.update_layout(height=420, font=FONT, plot_bgcolor="white", hovermode="x unified",
+    fig.update_layout(height=420, font=FONT, template=TEMPLATE, plot_bgcolor="white", hovermode="x unified",
                       margin=dict(l=50, r=10, t=10, b=40),
                       legend=dict(orientation="h", x=0, y=-0.18, yanchor="top"))
     return fig

@@ -2,9 +2,13 @@
 
 Used by tests/test_browser.py and by the load, soak and benchmark scripts. The facts they rely
 on (measured, see shared/notes/browser-testing.md): the canvas sits in an open shadow root that
-Playwright's CSS selectors pierce; the component sends a drawing about 200 ms after mouse-up;
-and the app writes a run marker (`RUN_MARKER`) at the very end of every completed script run,
-so "the marker text changed" means "every element above it is up to date".
+Playwright's CSS selectors pierce, and the component sends a drawing about 200 ms after mouse-up.
+
+The app writes two run markers, small captions whose text changes on every script run:
+RESULT_MARKER right after the prediction ("Analysed run 7 · drawing with 2 strokes ·
+prediction 3"), and RUN_MARKER at the very end of the page ("Run 7 complete · ..."). When a
+marker's text has changed, every element above it is up to date. Both are plain CSS selectors,
+usable in document.querySelector as well as in Playwright.
 
     with AppServer() as server, sync_playwright() as p:
         browser = launch_chromium(p, "/usr/bin/chromium")
@@ -13,6 +17,7 @@ so "the marker text changed" means "every element above it is up to date".
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -28,9 +33,9 @@ CANVAS_SIZE = 280  # the app's canvas, in CSS pixels; drawn_digits strokes use t
 # Selectors. Playwright's CSS engine pierces the canvas component's open shadow root.
 CANVAS = "[data-testid='stBidiComponentIsolated'] canvas.upper-canvas"
 CANVAS_RESET = "[data-testid='stBidiComponentIsolated'] button[aria-label='Reset canvas & history']"
+RESULT_MARKER = ".st-key-result_marker [data-testid='stCaptionContainer']"
 RUN_MARKER = ".st-key-run_marker [data-testid='stCaptionContainer']"
-PREDICTION = ("[data-testid='stMetric']:has([data-testid='stMetricLabel']:has-text('Prediction')) "
-              "[data-testid='stMetricValue']")
+PREDICTION = ".st-key-prediction [data-testid='stMetricValue']"
 PLAYBACK = ".st-key-playback .js-plotly-plot"
 TABS = "[data-testid='stTab']"
 
@@ -119,26 +124,108 @@ def open_app(browser, url: str, viewport: dict = VIEWPORT, timeout_ms: float = 6
     return page
 
 
+def marker_text(page, marker: str = RUN_MARKER) -> str:
+    """The text of a run marker ("" before the first run has written it)."""
+    element = page.query_selector(marker)
+    return element.inner_text() if element else ""
+
+
 def run_marker(page) -> str:
-    """The text of the marker the app writes at the end of each run ("" before the first)."""
-    marker = page.query_selector(RUN_MARKER)
-    return marker.inner_text() if marker else ""
+    """The end-of-page marker: "Run <n> complete · <source> · <verdict> · model sha256 <...>"."""
+    return marker_text(page, RUN_MARKER)
 
 
-def wait_for_next_run(page, previous: str, timeout_ms: float = 10_000) -> str:
-    """Wait (polling every animation frame) until the run marker differs from `previous`."""
+def wait_for_next_run(page, previous: str, timeout_ms: float = 10_000, marker: str = RUN_MARKER) -> str:
+    """Wait (polling every animation frame) until the marker's text differs from `previous`."""
     page.wait_for_function(
         """([selector, previous]) => {
-            const marker = document.querySelector(selector);
-            return marker !== null && marker.innerText !== previous;
-        }""", arg=[RUN_MARKER, previous], polling="raf", timeout=timeout_ms)
+            const element = document.querySelector(selector);
+            return element !== null && element.innerText !== previous;
+        }""", arg=[marker, previous], polling="raf", timeout=timeout_ms)
+    return marker_text(page, marker)
+
+
+def run_number(marker: str) -> int:
+    """The run a marker's text names ("Analysed run 7 ...", "Run 7 complete ..."); 0 if none."""
+    found = re.search(r"[Rr]un (\d+)", marker)
+    return int(found.group(1)) if found else 0
+
+
+def wait_until_idle(page, timeout_ms: float = 10_000) -> int:
+    """Wait until the last run that started has also completed; returns its number.
+
+    A run writes RESULT_MARKER early and RUN_MARKER last, so the two name the same run exactly
+    when no run is in flight.
+    """
+    page.wait_for_function(
+        """([resultSelector, runSelector]) => {
+            const number = (selector) => {
+                const element = document.querySelector(selector);
+                const found = element && element.innerText.match(/[Rr]un (\\d+)/);
+                return found ? Number(found[1]) : null;
+            };
+            const started = number(resultSelector);
+            return started !== null && started === number(runSelector);
+        }""", arg=[RESULT_MARKER, RUN_MARKER], polling="raf", timeout=timeout_ms)
+    return run_number(run_marker(page))
+
+
+def next_run(page, action, timeout_ms: float = 10_000) -> str:
+    """Wait until idle, do `action()` (a click that reruns the script), and wait for the run it
+    caused to complete; returns RUN_MARKER's text. Robust where "the marker changed" is not:
+    a run already in flight would change it too."""
+    completed = wait_until_idle(page, timeout_ms)
+    action()
+    page.wait_for_function(
+        """([selector, completed]) => {
+            const element = document.querySelector(selector);
+            const found = element && element.innerText.match(/[Rr]un (\\d+)/);
+            return found !== null && Number(found[1]) > completed;
+        }""", arg=[RUN_MARKER, completed], polling="raf", timeout=timeout_ms)
     return run_marker(page)
+
+
+def strokes_on_canvas(marker: str) -> int:
+    """The stroke count a marker reports ("drawing with 3 strokes"); 0 if it names none."""
+    found = re.search(r"drawing with (\d+) stroke", marker)
+    return int(found.group(1)) if found else 0
+
+
+def wait_for_strokes(page, strokes: int, timeout_ms: float = 10_000, marker: str = RESULT_MARKER) -> str:
+    """Wait until a run that saw exactly `strokes` strokes has written `marker`.
+
+    Waiting for "the marker changed" is not enough after several strokes: the component sends
+    after each pause of about 200 ms, so a run for an unfinished drawing can land first.
+    """
+    page.wait_for_function(
+        """([selector, wanted]) => {
+            const element = document.querySelector(selector);
+            return element !== null && element.innerText.includes(wanted);
+        }""", arg=[marker, f"drawing with {strokes} stroke"], polling="raf", timeout=timeout_ms)
+    return marker_text(page, marker)
 
 
 def read_prediction(page) -> str | None:
     """The "Prediction" metric's value, or None while the page shows no prediction."""
     value = page.query_selector(PREDICTION)
     return value.inner_text().strip() if value else None
+
+
+def shown_prediction(page, marker: str, timeout_ms: float = 10_000) -> str | None:
+    """The prediction a marker's text reports, once the "Prediction" metric shows it too.
+
+    The marker can be painted a moment before the metric: the first st.metric of a session
+    waits for its code to load. None if the marker reports no prediction.
+    """
+    found = re.search(r"prediction (\d+)", marker)
+    if found is None:
+        return None
+    page.wait_for_function(
+        """([selector, wanted]) => {
+            const element = document.querySelector(selector);
+            return element !== null && element.innerText.trim() === wanted;
+        }""", arg=[PREDICTION, found.group(1)], polling="raf", timeout=timeout_ms)
+    return found.group(1)
 
 
 def canvas_box(page) -> dict:
@@ -159,30 +246,87 @@ def draw_strokes(page, strokes, canvas_size: float = CANVAS_SIZE, steps: int = 6
         page.mouse.up()
 
 
-def draw_digit(page, strokes, timeout_ms: float = 10_000) -> str | None:
-    """Draw, wait for the run that analysed the drawing, and return the predicted digit.
+def draw_digit(page, strokes, timeout_ms: float = 10_000, marker: str = RESULT_MARKER) -> str | None:
+    """Draw the strokes, wait for the run that saw all of them, and return the predicted digit.
 
-    The component sends once after the last stroke (it debounces), so one completed run is
-    awaited; a rerun still in flight then finishes before the marker changes again.
+    By default this waits for RESULT_MARKER, written right after the prediction; pass
+    marker=RUN_MARKER to wait until the whole page (playback, charts) is up to date as well.
     """
-    before = run_marker(page)
+    expected = strokes_on_canvas(marker_text(page, marker)) + len(strokes)
     draw_strokes(page, strokes)
-    wait_for_next_run(page, before, timeout_ms)
-    return read_prediction(page)
+    return shown_prediction(page, wait_for_strokes(page, expected, timeout_ms, marker), timeout_ms)
 
 
-def clear_canvas(page, timeout_ms: float = 10_000) -> None:
+def timed_stroke(page, stroke, canvas_size: float = CANVAS_SIZE, steps: int = 6,
+                 timeout_ms: float = 10_000) -> dict:
+    """Draw one stroke and time, inside the page, what follows its mouse-up.
+
+    Returns {"prediction": "7" or None, "prediction_ms": ..., "complete_ms": ...}: milliseconds
+    from the browser's mouseup event until the "Prediction" metric shows the new run's result,
+    and until the end-of-page marker says the run is complete. The clock runs in the page
+    (performance.now() and requestAnimationFrame), so Playwright's own round trips, which wait
+    while the page is busy drawing charts, do not inflate the numbers.
+    """
+    box = canvas_box(page)
+    scale_x, scale_y = box["width"] / canvas_size, box["height"] / canvas_size
+    points = [(box["x"] + x * scale_x, box["y"] + y * scale_y) for x, y in stroke]
+    expected = strokes_on_canvas(marker_text(page, RESULT_MARKER)) + 1
+    page.evaluate(
+        """([resultSelector, runSelector, predictionSelector, wanted, timeoutMs]) => {
+            window.__strokeTiming = new Promise((resolve, reject) => {
+                let released = null, shown = null, prediction = null;
+                document.addEventListener("mouseup", () => { released = performance.now(); },
+                                          {once: true, capture: true});
+                const text = (selector) => {
+                    const element = document.querySelector(selector);
+                    return element === null ? "" : element.innerText;
+                };
+                const started = performance.now();
+                function tick() {
+                    const now = performance.now();
+                    if (now - started > timeoutMs) { reject(new Error("no run saw the stroke")); return; }
+                    if (released !== null && shown === null && text(resultSelector).includes(wanted)) {
+                        const found = text(resultSelector).match(/prediction (\d+)/);
+                        prediction = found ? found[1] : null;
+                        const displayed = text(predictionSelector).trim();
+                        if (prediction === null || displayed === prediction) shown = now;
+                    }
+                    if (shown !== null && text(runSelector).includes(wanted)) {
+                        resolve({prediction, prediction_ms: shown - released, complete_ms: now - released});
+                        return;
+                    }
+                    requestAnimationFrame(tick);
+                }
+                requestAnimationFrame(tick);
+            });
+        }""", [RESULT_MARKER, RUN_MARKER, PREDICTION, f"drawing with {expected} stroke", timeout_ms])
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    for point in points[1:]:
+        page.mouse.move(*point, steps=steps)
+    page.mouse.up()
+    return page.evaluate("() => window.__strokeTiming")
+
+
+def clear_canvas(page, timeout_ms: float = 10_000) -> str:
     """Press the canvas toolbar's reset button and wait for the run that follows."""
-    before = run_marker(page)
-    page.locator(CANVAS_RESET).click()
-    wait_for_next_run(page, before, timeout_ms)
+    return next_run(page, page.locator(CANVAS_RESET).click, timeout_ms)
 
 
-def open_tab(page, label: str, timeout_ms: float = 10_000) -> None:
-    """Switch the input tabs ("Draw" / "MNIST test digits") and wait for the rerun."""
-    before = run_marker(page)
-    page.locator(TABS, has_text=label).click()
-    wait_for_next_run(page, before, timeout_ms)
+def open_tab(page, label: str, timeout_ms: float = 10_000) -> str:
+    """Switch to the tab whose label contains `label` ("Draw", "MNIST test digits", "Row by row",
+    "One step up close", "Why the final output?") and wait for the run that follows."""
+    return next_run(page, page.locator(TABS, has_text=label).click, timeout_ms)
+
+
+def wait_for_playback(page, timeout_ms: float = 10_000) -> None:
+    """Wait until Plotly has drawn the playback figure (it renders after its element arrives)."""
+    page.wait_for_function(
+        """(selector) => {
+            const plot = document.querySelector(selector);
+            return plot !== null && plot._fullLayout !== undefined && plot._fullLayout.sliders !== undefined
+                && plot._fullLayout.sliders.length > 0;
+        }""", arg=PLAYBACK, polling="raf", timeout=timeout_ms)
 
 
 def playback_step(page) -> int | None:

@@ -46,14 +46,23 @@ def prediction(at: AppTest) -> str | None:
     return metrics[0].value if metrics else None
 
 
+def open_tab(at: AppTest, words: str) -> AppTest:
+    """Switch the tab group whose tab is labelled with `words`, and rerun."""
+    (tab,) = [tab for tab in at.tabs if words in tab.label]
+    at.session_state["source" if "Draw" in words or "MNIST" in words else "section"] = tab.label
+    return at.run()
+
+
 def playback_spec(at: AppTest) -> dict:
     (chart,) = [chart for chart in at.get("plotly_chart") if '"frames"' in chart.proto.spec]
     return json.loads(chart.proto.spec)
 
 
-def run_marker(at: AppTest) -> str:
-    (marker,) = [caption.value for caption in at.caption if caption.value.startswith("Analysed run")]
-    return marker
+def markers(at: AppTest) -> tuple[str, str]:
+    """The run markers: the one after the prediction, and the one that ends the page."""
+    (result,) = [caption.value for caption in at.caption if caption.value.startswith("Analysed run")]
+    (complete,) = [caption.value for caption in at.caption if caption.value.startswith("Run ")]
+    return result, complete
 
 
 def sha256_of(path) -> str:
@@ -83,7 +92,8 @@ def test_empty_canvas_shows_a_prompt_and_no_prediction(app):
     assert not app.exception
     assert prediction(app) is None
     assert any("Draw a digit" in info.value for info in app.info)
-    assert run_marker(app).startswith("Analysed run 1 ")
+    assert markers(app)[0] == "Analysed run 1 · drawing with 0 strokes · no input"
+    assert markers(app)[1].startswith("Run 1 complete · drawing with 0 strokes · no input · model sha256 ")
 
 
 @pytest.mark.parametrize("digit, seed", [(1, 0), (1, 1), (7, 0), (7, 3)])
@@ -103,7 +113,8 @@ def test_drawn_digit_is_predicted_and_played_back(app, weights, digit, seed):
         assert sum(update["readout"]["y"]) == pytest.approx(1.0, abs=1e-5)
         assert [update[f"h_{column}"]["visible"] for column in range(1, STEPS + 1)] == \
             [column <= t for column in range(1, STEPS + 1)]
-    assert run_marker(app).startswith(f"Analysed run 2 · drawing · prediction {digit}")
+    assert markers(app)[0] == f"Analysed run 2 · drawing with 1 stroke · prediction {digit}"
+    assert markers(app)[1].startswith(f"Run 2 complete · drawing with 1 stroke · prediction {digit}")
 
 
 def test_bad_canvas_data_gives_a_warning_not_a_traceback(app):
@@ -124,19 +135,22 @@ def test_clear_button_empties_the_canvas(app):
 def test_step_and_speed_controls(app, weights):
     rgba = render(random_drawing(7, np.random.default_rng(0)))
     draw(app, rgba)
+    app.select_slider(key="speed").set_value(400).run()
+    play = playback_spec(app)["layout"]["updatemenus"][0]["buttons"][0]
+    assert play["args"][1]["frame"]["duration"] == 400
+    open_tab(app, "One step up close")
+    assert len(app.get("plotly_chart")) == 2, "only the open tab is drawn: the input and this step"
     app.slider(key="step").set_value(5).run()
     assert not app.exception
     steps = trace(to_model_input(rgba), weights)
     (equations,) = app.latex
     assert f"\\text{{mean }} {steps.input_gates[4].mean():.2f}" in equations.value
     assert f"{int((steps.forget_gates[4] < 0.5).sum())} \\text{{ forgetting" in equations.value
-    app.select_slider(key="speed").set_value(400).run()
-    play = playback_spec(app)["layout"]["updatemenus"][0]["buttons"][0]
-    assert play["args"][1]["frame"]["duration"] == 400
 
 
 def test_why_section_quotes_the_metrics(app, metrics_for_this_model):
     draw(app, render(random_drawing(7, np.random.default_rng(0))))
+    open_tab(app, "Why the final output?")
     text = " ".join(markdown.value for markdown in app.markdown)
     readout, probes = (metrics_for_this_model["readout_accuracy_per_step"],
                        metrics_for_this_model["probe_accuracy_per_step"])
@@ -157,6 +171,7 @@ def test_metrics_of_another_model_give_a_warning_and_the_rest_works(app, tmp_pat
     path.write_text(json.dumps(stale))
     monkeypatch.setattr(model.config, "METRICS_PATH", path)
     draw(app.run(), render(random_drawing(1, np.random.default_rng(0))))
+    open_tab(app, "Why the final output?")
     assert not app.exception
     (warning,) = app.warning
     assert "different model" in warning.value and "python -m model.evaluate" in warning.value
@@ -166,7 +181,7 @@ def test_metrics_of_another_model_give_a_warning_and_the_rest_works(app, tmp_pat
 
 def test_missing_metrics_give_a_warning(app, tmp_path, monkeypatch):
     monkeypatch.setattr(model.config, "METRICS_PATH", tmp_path / "nowhere.json")
-    app.run()
+    open_tab(app, "Why the final output?")
     assert not app.exception
     assert "missing" in app.warning[0].value and "python -m model.evaluate" in app.warning[0].value
 
@@ -193,8 +208,7 @@ def test_sessions_do_not_share_drawings(metrics_for_this_model):
 
 
 def open_gallery(at: AppTest) -> AppTest:
-    at.session_state["source"] = at.tabs[1].label
-    return at.run()
+    return open_tab(at, "MNIST test digits")
 
 
 def test_gallery_loads_test_digits(mnist, app, monkeypatch):
@@ -208,7 +222,7 @@ def test_gallery_loads_test_digits(mnist, app, monkeypatch):
     assert not app.exception
     label = int(mnist.test_labels[index])
     assert any(f"True label: {label}" in markdown.value for markdown in app.markdown)
-    assert prediction(app) is not None and "gallery" in run_marker(app)
+    assert prediction(app) is not None and f"test digit #{index}" in markers(app)[0]
     for kind in ("By digit", "Misread", "Late deciders"):
         app.segmented_control(key="gallery_kind").set_value(kind).run()
         assert not app.exception
@@ -222,6 +236,5 @@ def test_gallery_without_data_says_how_to_provide_it(app, tmp_path, monkeypatch)
     assert not app.exception
     assert any("MNIST_DIR" in info.value for info in app.info)
     assert prediction(app) is None  # and drawing still works:
-    app.session_state["source"] = app.tabs[0].label
-    draw(app.run(), render(random_drawing(1, np.random.default_rng(1))))
+    draw(open_tab(app, "Draw"), render(random_drawing(1, np.random.default_rng(1))))
     assert prediction(app) == "1"

@@ -47,12 +47,14 @@ def test_drawing_with_the_mouse_updates_the_prediction(page, digit):
     assert app_browser.read_prediction(page) is None and prompt_visible(page)
     strokes = random_drawing(digit, np.random.default_rng(0)).strokes
     assert app_browser.draw_digit(page, strokes) == str(digit)
-    assert f"prediction {digit}" in app_browser.run_marker(page)
+    assert f"prediction {digit}" in app_browser.marker_text(page, app_browser.RESULT_MARKER)
 
 
 def test_play_button_advances_the_frames_in_the_browser(page):
-    app_browser.draw_digit(page, random_drawing(7, np.random.default_rng(0)).strokes)
+    strokes = random_drawing(7, np.random.default_rng(0)).strokes
+    app_browser.draw_digit(page, strokes, marker=app_browser.RUN_MARKER)  # the playback too
     marker = app_browser.run_marker(page)
+    app_browser.wait_for_playback(page)
     assert app_browser.playback_step(page) == 28  # the figure opens on the last step
     app_browser.press_play(page)
     seen = set()
@@ -71,9 +73,7 @@ def test_clearing_brings_the_prompt_back(page):
     assert app_browser.read_prediction(page) is None and prompt_visible(page)
 
     assert app_browser.draw_digit(page, strokes) == "1"
-    before = app_browser.run_marker(page)
-    page.get_by_role("button", name="Clear", exact=True).click()  # the app's own button
-    app_browser.wait_for_next_run(page, before)
+    app_browser.next_run(page, page.get_by_role("button", name="Clear", exact=True).click)  # the app's
     assert app_browser.read_prediction(page) is None and prompt_visible(page)
 
 
@@ -82,10 +82,8 @@ def test_gallery_digit_plays_back_and_the_drawing_survives(page):
         pytest.skip("MNIST_DIR is not set: the gallery has no digits to show")
     assert app_browser.draw_digit(page, random_drawing(7, np.random.default_rng(0)).strokes) == "7"
     app_browser.open_tab(page, "MNIST test digits")
-    before = app_browser.run_marker(page)
-    page.get_by_role("button", name="#").nth(2).click()
-    app_browser.wait_for_next_run(page, before)
-    assert "gallery" in app_browser.run_marker(page)
+    app_browser.next_run(page, page.get_by_role("button", name="#").nth(2).click)
+    assert "test digit #" in app_browser.run_marker(page)
     assert page.get_by_text("True label").is_visible()
     assert app_browser.read_prediction(page) is not None
     app_browser.open_tab(page, "Draw")  # the canvas stayed mounted in its tab

@@ -33,7 +33,8 @@ def test_metrics_are_used_only_for_the_model_they_measured(metrics_file, tmp_pat
 
 
 @pytest.mark.parametrize("content, words", [
-    (None, "missing"), ("{not json", "cannot be read"), ({"model": {"sha256": "abc"}}, "lacks"), ([1, 2], "lacks"),
+    (None, "missing"), ("{not json", "cannot be read"), ({"model": {"sha256": "abc"}}, "lacks"),
+    ([1, 2], "lacks"),
 ])
 def test_unusable_metrics_say_why(metrics_file, tmp_path, content, words):
     path = tmp_path / "absent.json" if content is None else metrics_file(content)
@@ -95,3 +96,20 @@ def test_small_helpers():
     image = np.arange(4, dtype=np.uint8).reshape(2, 2)
     np.testing.assert_array_equal(explorer_state.thumbnail(image, 2), [[0, 0, 1, 1], [0, 0, 1, 1],
                                                                        [2, 2, 3, 3], [2, 2, 3, 3]])
+
+
+def test_equations_and_takeaways_quote_their_numbers(weights):
+    steps = trace(np.eye(CONFIG.image_size, dtype=np.float32), weights)
+    numbers = explorer_state.step_numbers(steps, 7)
+    equations = explorer_state.step_equations(numbers)
+    assert equations.startswith(r"\begin{aligned}") and equations.endswith(r"\end{aligned}")
+    assert f"{numbers['mean_i']:.2f}" in equations and f"{numbers['forgetting']} " in equations
+    half = CONFIG.timesteps // 2
+    accuracies = list(np.linspace(0.1, 0.99, CONFIG.timesteps))
+    metrics = {"readout_accuracy_per_step": accuracies, "chance_accuracy": 0.1135,
+               "probe_accuracy_per_step": {"h": accuracies, "c": accuracies},
+               "decision_step": {"median": 19.0}}
+    text = explorer_state.why_takeaways(metrics)
+    for number in (accuracies[half - 1], accuracies[-1], 0.1135):
+        assert f"{number:.1%}" in text
+    assert "step 19" in text and f"h_{CONFIG.timesteps}" in text

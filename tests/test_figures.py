@@ -108,14 +108,16 @@ def test_playback_is_lean_and_plays_in_the_browser(playback):
 def test_step_figure_shows_the_four_gates_and_both_states_at_step_t(seven):
     t = 12
     fig = figures.step_figure(seven, t)
-    bars = [trace_ for trace_ in fig.data if trace_.type == "bar"]
-    expected = [seven.input_gates, seven.forget_gates, seven.candidates, seven.output_gates,
-                seven.cell_states, seven.hidden_states]
-    assert len(bars) == len(expected)
-    for bar, values in zip(bars, expected):
-        assert len(bar.x) == UNITS
-        np.testing.assert_array_equal(bar.y, values[t - 1])
-    (previous_cell,) = [trace_ for trace_ in fig.data if trace_.type == "scatter"]
+    expected = {"i": seven.input_gates, "f": seven.forget_gates, "g": seven.candidates,
+                "o": seven.output_gates, "c": seven.cell_states, "h": seven.hidden_states}
+    for symbol, values in expected.items():
+        parts = [trace_ for trace_ in fig.data if trace_.name == symbol]  # two colours per panel
+        assert len(parts) == 2 and len(parts[0].x) == UNITS
+        np.testing.assert_array_equal(parts[0].customdata, values[t - 1])
+        np.testing.assert_allclose(np.add(parts[0].y, parts[1].y), values[t - 1], rtol=1e-6)
+    forget_open, forget_closed = [trace_.y for trace_ in fig.data if trace_.name == "f"]
+    assert ((np.asarray(forget_closed) < 0.5) | (np.asarray(forget_closed) == 0)).all()
+    (previous_cell,) = [trace_ for trace_ in fig.data if trace_.name == "c_{t-1}"]
     np.testing.assert_array_equal(previous_cell.y, seven.cell_states[t - 2])
 
 
