@@ -99,7 +99,7 @@ def gallery_ui(mnist, summary) -> int:
             label, predicted = summary.labels[index], summary.predictions[index]
             column.image(explorer_state.thumbnail(mnist.test_images[index]),
                          caption=f"{label} read as {predicted}" if label != predicted else f"{label} ✓")
-            column.button(f"#{index}", key=f"load_{index}", width="stretch",
+            column.button(f"#{index}", key=f"load_{index}", width="stretch", help="Play this test digit",
                           type="primary" if index == chosen else "secondary",
                           on_click=lambda i=int(index): st.session_state.update(gallery_index=i))
     st.button("More like these", on_click=lambda: st.session_state.update(gallery_page=page + 1))
@@ -170,9 +170,9 @@ with result_column:  # filled first, so that the prediction reaches the browser 
                       f"{explorer_state.percent(analysis.probabilities[prediction])} probability",
                       delta_color="off", delta_arrow="off", border=True)
         if label is not None:
-            verdict_text = (":green[:material/check_circle: read correctly]" if label == prediction
-                            else ":red[:material/cancel: misread]")
-            st.markdown(f"**True label: {label}** {verdict_text}")
+            reading = (":green[:material/check_circle: read correctly]" if label == prediction
+                       else ":red[:material/cancel: misread]")
+            st.markdown(f"**True label: {label}** {reading}")
         st.markdown(f"The readout's favourite has been **{prediction}** since step **{settle}** of {steps}.")
         runner_up = int(np.argsort(analysis.probabilities)[-2])
         st.caption(f"Runner-up: {runner_up} at {explorer_state.percent(analysis.probabilities[runner_up])}.")
@@ -185,7 +185,7 @@ with input_column:
                 icon=":material/draw:")
     else:
         st.plotly_chart(figures.input_figure(image), width="content", **PLOT)
-        st.caption(f"{steps} × {steps} pixels, scaled and centred as in MNIST. Row t is the input x_t.")
+        st.caption(f"{steps} × {steps} pixels, scaled and centred as in MNIST. Row t is the input $x_t$.")
 
 # --- The analysis, one view at a time: only the open tab is computed and drawn ---
 playback_tab, step_tab, why_tab = st.tabs(SECTIONS, key="section", on_change="rerun")
@@ -198,8 +198,8 @@ if playback_tab.open:
             frame_ms = speed_column.select_slider("Playback speed (ms per step)", SPEEDS_MS, DEFAULT_SPEED_MS,
                                                   key="speed")
             help_column.caption(f"Press ▶ Play under the chart, or drag its slider. At step t the LSTM has "
-                                f"read rows 1…t. The readout is applied to every h_t, though trained on "
-                                f"h_{steps} only.")
+                                f"read rows 1…t. The readout is applied to every $h_t$, though trained on "
+                                f"$h_{{{steps}}}$ only.")
             st.plotly_chart(playback(image, sha256, frame_ms, weights), key="playback", **PLOT)
 if step_tab.open:
     with step_tab:
@@ -215,9 +215,10 @@ if step_tab.open:
                             f"ink) and updates all {numbers['units']} units at once. On the right, this "
                             "step's numbers:")
                 st.latex(explorer_state.step_equations(numbers))
-                st.caption("σ squashes to 0…1 (a gate: 0 shut, 1 open; \"open\" means above one half); "
-                           "⊙ multiplies unit by unit. W, U and b hold the four gates side by side, in "
-                           f"Keras's order i, f, g, o. V and b_V are the readout, trained on h_{steps} only.")
+                st.caption("Gates: :green[teal] above one half (open), :orange[amber] below. States: "
+                           ":red[red] positive, :blue[blue] negative. σ squashes to 0…1; ⊙ multiplies unit "
+                           "by unit. W, U and b hold the four gates side by side, in Keras's order i, f, g, "
+                           f"o. V and $b_V$ are the readout, trained on $h_{{{steps}}}$ alone.")
 if why_tab.open:
     with why_tab:
         st.markdown("> *Why is logistic regression used in the last layer? Isn't the LSTM's final output "

@@ -135,8 +135,8 @@ def step_equations(numbers: dict) -> str:
     return (r"\begin{aligned}"
             rf"i_t &= \sigma(W_i x_t + U_i h_{{t-1}} + b_i) && \text{{mean }} {n['mean_i']:.2f},"
             rf"\ {n['writing']} \text{{ open}} \\"
-            rf"f_t &= \sigma(W_f x_t + U_f h_{{t-1}} + b_f) && {n['forgetting']} \text{{ forgetting }}"
-            r"(f < \tfrac12) \\"
+            rf"f_t &= \sigma(W_f x_t + U_f h_{{t-1}} + b_f) && {n['forgetting']} \text{{ forgetting}}"
+            r"\ (f < \tfrac12) \\"
             rf"g_t &= \tanh(W_g x_t + U_g h_{{t-1}} + b_g) && \text{{mean }} |g_t| = {n['mean_abs_g']:.2f} \\"
             rf"o_t &= \sigma(W_o x_t + U_o h_{{t-1}} + b_o) && {n['showing']} \text{{ open}} \\"
             rf"c_t &= f_t \odot c_{{t-1}} + i_t \odot g_t && \text{{mean }} |c_t - c_{{t-1}}| = "
@@ -152,15 +152,19 @@ def why_takeaways(metrics: dict) -> str:
     readout, probes = metrics["readout_accuracy_per_step"], metrics["probe_accuracy_per_step"]
     last = len(readout)
     half = last // 2
+    alternatives = [row["accuracy"] for row in metrics.get("readout_alternatives", [])]
+    span = (f" They score from {min(alternatives):.2%} to {max(alternatives):.2%}."
+            if alternatives else "")
     return (
-        f"- **Only the last state has read every row.** A logistic regression fitted to h_{half}, after "
-        f"{half} of {last} rows, reads {probes['h'][half - 1]:.1%} of test digits correctly; fitted to "
-        f"h_{last}, {probes['h'][-1]:.1%}. Half a digit can be ambiguous: the median test digit's "
+        f"- **Only the last state has read every row.** A logistic regression fitted to $h_{{{half}}}$, "
+        f"after {half} of {last} rows, reads {probes['h'][half - 1]:.1%} of test digits correctly; fitted "
+        f"to $h_{{{last}}}$, {probes['h'][-1]:.1%}. Half a digit can be ambiguous: the median test digit's "
         f"prediction settles only at step {metrics['decision_step']['median']:.0f}.\n"
         f"- **The readout speaks only the last state's language.** It is a logistic regression trained on "
-        f"h_{last} alone. Applied to h_{half} it gets {readout[half - 1]:.1%} right, against "
-        f"{probes['h'][half - 1]:.1%} for a regression fitted to h_{half} itself: earlier states hold the "
-        f"information in a code the readout was never taught. Chance is {metrics['chance_accuracy']:.1%}.\n"
-        f"- **Training made h_{last} the summary.** The loss reached every step only through h_{last}, so "
-        f"the LSTM learned to carry what matters to the end. The table below refits a logistic regression "
-        f"on other candidates at the last step.")
+        f"$h_{{{last}}}$ alone. Applied to $h_{{{half}}}$ it gets {readout[half - 1]:.1%} right, against "
+        f"{probes['h'][half - 1]:.1%} for a regression fitted to $h_{{{half}}}$ itself: earlier states "
+        f"hold the information in a code the readout was never taught. Chance is "
+        f"{metrics['chance_accuracy']:.1%}.\n"
+        f"- **Training made $h_{{{last}}}$ the summary.** The loss reached every step only through "
+        f"$h_{{{last}}}$, so the LSTM learned to carry what matters to the end. The table below refits a "
+        f"logistic regression on other candidates at the last step.{span}")

@@ -170,10 +170,12 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
                        colorbar=dict(title=dict(text="h", side="top"), len=0.5, y=0.78, thickness=12)),
         shapes=[dict(type="line", xref="x4", yref="y4 domain", x0=settle, x1=settle, y0=0, y1=1,
                      line=dict(color=MUTED, dash="dash", width=1.5))],
+        # Late settlers are labelled top left of the line, where the curves are still low; early
+        # ones halfway up on its right, below the winner's plateau and above the losers.
         annotations=[*layout["annotations"], dict(
-            text=f"settles on {prediction} at step {settle}", xref="x4", yref="y4 domain", x=settle, y=1,
-            xanchor="right" if settle > steps / 2 else "left", yanchor="bottom", showarrow=False,
-            font_color="#555")],
+            text=f"settles on {prediction}<br>at step {settle}", xref="x4", yref="y4 domain", x=settle,
+            y=0.97 if settle > steps / 2 else 0.6, xanchor="right" if settle > steps / 2 else "left",
+            yanchor="top", showarrow=False, font_color="#555", bgcolor="rgba(255, 255, 255, 0.8)")],
         updatemenus=[dict(
             type="buttons", direction="left", showactive=False, x=0.0, y=-0.2, xanchor="left",
             yanchor="top", pad=dict(t=0, r=10),

@@ -238,3 +238,11 @@ def test_gallery_without_data_says_how_to_provide_it(app, tmp_path, monkeypatch)
     assert prediction(app) is None  # and drawing still works:
     draw(open_tab(app, "Draw"), render(random_drawing(1, np.random.default_rng(1))))
     assert prediction(app) == "1"
+
+
+def test_unreadable_mnist_folder_gives_a_warning(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("MNIST_DIR", str(tmp_path))  # a folder without the IDX files
+    open_gallery(app)
+    assert not app.exception
+    assert any("could not be read" in warning.value for warning in app.warning)
+    assert any("MNIST_DIR" in info.value for info in app.info)

@@ -112,4 +112,4 @@ def test_equations_and_takeaways_quote_their_numbers(weights):
     text = explorer_state.why_takeaways(metrics)
     for number in (accuracies[half - 1], accuracies[-1], 0.1135):
         assert f"{number:.1%}" in text
-    assert "step 19" in text and f"h_{CONFIG.timesteps}" in text
+    assert "step 19" in text and f"$h_{{{CONFIG.timesteps}}}$" in text

@@ -1,0 +1,141 @@
+"""Make the pictures the README shows: MNIST_DIR=... python -m scripts.make_assets
+
+Starts the app on a free port, draws a 7 with the mouse in headless Chromium (the helpers of
+tests/browser.py) and writes to assets/:
+
+    overview.png          the page after the drawing: canvas, input, prediction, playback
+    step_up_close.png     one step's gates and states beside the LSTM equations
+    why_final_output.png  the "why the final output?" tab, with this model's numbers
+    gallery.png           MNIST test digits that decide late (only when MNIST_DIR is set)
+    playback.gif          the playback, one frame per row read
+
+The GIF is scaled down and shares one 256-colour palette across its frames, so that all the
+pictures together stay well under 2 MB. Needs Chromium (/usr/bin/chromium, or $CHROMIUM).
+"""
+
+import argparse
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from playwright.sync_api import sync_playwright
+
+from model.drawn_digits import random_drawing
+from tests import browser as app_browser
+
+ASSETS = app_browser.REPO / "assets"
+VIEWPORT = {"width": 1280, "height": 1700}
+DRAWING = (7, 3)  # digit and seed of the drawing shown: a 7 that looks like other digits for a while
+GIF_WIDTH = 760
+GIF_FRAME_MS, GIF_LAST_FRAME_MS = 250, 2500
+SPEED_FOR_CAPTURE = 800  # ms per step while capturing, so that no frame is missed
+
+
+def save_png(png: bytes, path: Path) -> None:
+    Image.open(io.BytesIO(png)).convert("RGB").save(path, optimize=True)
+    print(f"wrote {path.relative_to(app_browser.REPO)} ({path.stat().st_size // 1024} KB)")
+
+
+def clip_between(page, top_selector: str, bottom_selector: str, margin: int = 16) -> dict:
+    """A full-width clip from the top of one element to the bottom of another."""
+    top = page.locator(top_selector).first.bounding_box()
+    bottom = page.locator(bottom_selector).first.bounding_box()
+    y = max(0, top["y"] - margin)
+    return {"x": 0, "y": y, "width": VIEWPORT["width"], "height": bottom["y"] + bottom["height"] + margin - y}
+
+
+def capture_playback(page) -> list[Image.Image]:
+    """Slow the playback down, press Play and screenshot the chart once per step."""
+    speed = page.locator(".st-key-speed input[type='range']")
+    app_browser.next_run(page, lambda: (speed.focus(), speed.press("End")))
+    app_browser.wait_for_playback(page)
+    assert "800" in page.locator(".st-key-speed").inner_text(), "speed slider did not move"
+    chart = page.locator(".st-key-playback")
+    frames: dict[int, Image.Image] = {}
+    app_browser.press_play(page)
+    page.mouse.move(0, 0)  # no hover labels in the pictures
+    deadline = time.monotonic() + 28 * SPEED_FOR_CAPTURE / 1000 + 20
+    while len(frames) < 28 and time.monotonic() < deadline:
+        step = app_browser.playback_step(page)
+        if step is not None and step not in frames and (frames or step == 1):
+            frames[step] = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+        time.sleep(0.05)
+    missing = sorted(set(range(1, 29)) - set(frames))
+    if missing:
+        raise RuntimeError(f"steps {missing} were not captured; try a slower SPEED_FOR_CAPTURE")
+    return [frames[step] for step in sorted(frames)]
+
+
+def save_gif(frames: list[Image.Image], path: Path) -> None:
+    height = round(frames[0].height * GIF_WIDTH / frames[0].width)
+    small = [frame.resize((GIF_WIDTH, height), Image.Resampling.LANCZOS) for frame in frames]
+    # One palette for all frames, taken from a strip of every fourth frame so that it holds the
+    # colours each step shows; octree keeps small areas of colour, such as the thin lines.
+    sample = small[::4] + small[-1:]
+    strip = Image.new("RGB", (GIF_WIDTH, height * len(sample)))
+    for index, frame in enumerate(sample):
+        strip.paste(frame, (0, index * height))
+    palette = strip.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+    paletted = [frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in small]
+    durations = [GIF_FRAME_MS] * (len(paletted) - 1) + [GIF_LAST_FRAME_MS]
+    paletted[0].save(path, save_all=True, append_images=paletted[1:], duration=durations, loop=0,
+                     optimize=True)
+    print(f"wrote {path.relative_to(app_browser.REPO)} ({path.stat().st_size // 1024} KB)")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    args = parser.parse_args(argv)
+    ASSETS.mkdir(exist_ok=True)
+    env = {"MNIST_DIR": os.environ["MNIST_DIR"]} if os.environ.get("MNIST_DIR") else {}
+    digit, seed = DRAWING
+    with app_browser.AppServer(env=env) as server, sync_playwright() as playwright:
+        chromium = app_browser.launch_chromium(playwright, args.chromium)
+        page = app_browser.open_app(chromium, server.url, viewport=VIEWPORT)
+        shown = app_browser.draw_digit(page, random_drawing(digit, np.random.default_rng(seed)).strokes,
+                                       marker=app_browser.RUN_MARKER)
+        if shown != str(digit):
+            raise RuntimeError(f"drew a {digit}, the page predicts {shown}")
+        app_browser.wait_for_playback(page)
+        page.mouse.move(0, 0)
+        time.sleep(0.5)  # let the charts finish their first paint
+        save_png(page.screenshot(clip=clip_between(page, "h1", ".st-key-playback")), ASSETS / "overview.png")
+
+        app_browser.open_tab(page, "One step up close")
+        page.locator(".st-key-step input[type='range']").wait_for(state="attached")
+        time.sleep(0.5)
+        save_png(page.screenshot(clip=clip_between(page, "[data-testid='stTab']:has-text('Row by row')",
+                                                   ".st-key-run_marker")), ASSETS / "step_up_close.png")
+
+        app_browser.open_tab(page, "Why the final output?")
+        page.locator("[data-testid='stDataFrame']").wait_for()
+        time.sleep(0.5)
+        tabs = "[data-testid='stTab']:has-text('Row by row')"
+        why = clip_between(page, tabs, "[data-testid='stDataFrame']")
+        save_png(page.screenshot(clip=why), ASSETS / "why_final_output.png")
+
+        app_browser.open_tab(page, "Row by row")
+        save_gif(capture_playback(page), ASSETS / "playback.gif")
+
+        if env:  # a fresh session, at the default playback speed
+            page = app_browser.open_app(chromium, server.url, viewport=VIEWPORT)
+            app_browser.open_tab(page, "MNIST test digits")
+            app_browser.next_run(page, page.get_by_text("Late deciders", exact=True).click)
+            app_browser.next_run(page, page.get_by_role("button", name="#").nth(1).click)
+            app_browser.wait_for_playback(page)
+            page.mouse.move(0, 0)
+            time.sleep(0.5)
+            save_png(page.screenshot(clip=clip_between(page, "[data-testid='stTab']:has-text('Draw')",
+                                                       ".st-key-playback")), ASSETS / "gallery.png")
+        else:
+            print("MNIST_DIR is not set: no gallery.png", file=sys.stderr)
+        chromium.close()
+
+
+if __name__ == "__main__":
+    main()
