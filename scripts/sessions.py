@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from model.config import MODEL_PATH
-from model.drawn_digits import Drawing, random_drawing, render
+from model.drawn_digits import STYLES, Drawing, random_drawing, render
 from model.network import load_model
 from model.preprocess import to_model_input
 from model.trace import LstmWeights, trace
@@ -27,14 +27,20 @@ CONFIDENT = 0.95  # offline probability a drawing must reach to count as unambig
 
 
 def known_drawings(count: int, seed: int = 0) -> list[Drawing]:
-    """Single-stroke drawings (one send per drawing) that the model reads confidently offline
-    with the app's brush, cycling through the digits. The browser paints strokes a little
-    differently from Pillow, so only unambiguous drawings make a fair check of the page."""
+    """Drawings the model reads confidently offline with the app's brush, cycling through the
+    digits that have a one-stroke style (one stroke, one send: the latency is that of one run).
+    The browser paints strokes a little differently from Pillow, so only unambiguous drawings
+    make a fair check of what the page shows."""
     weights = LstmWeights.from_keras(load_model(MODEL_PATH))
+    digits = [digit for digit, styles in STYLES.items() if any(len(style) == 1 for style in styles)]
     rng = np.random.default_rng(seed)
     chosen: list[Drawing] = []
+    attempts = 0
     while len(chosen) < count:
-        digit = len(chosen) % 10
+        attempts += 1
+        if attempts > 100 * count:
+            raise RuntimeError(f"found only {len(chosen)} of {count} confidently read drawings")
+        digit = digits[len(chosen) % len(digits)]
         drawing = replace(random_drawing(digit, rng), brush_width=APP_BRUSH)
         if len(drawing.strokes) != 1:
             continue
