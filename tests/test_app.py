@@ -16,6 +16,8 @@ import streamlit as st
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from conftest import skip_or_fail
+
 import model.config
 import model.data
 from model.config import CONFIG, METRICS_PATH, MODEL_PATH
@@ -73,7 +75,7 @@ def sha256_of(path) -> str:
 def metrics_for_this_model(tmp_path, monkeypatch):
     """The measured metrics, pinned to the model file on disk (the page checks the pairing)."""
     if not METRICS_PATH.exists():
-        pytest.skip("model/metrics.json is missing: python -m model.evaluate")
+        skip_or_fail("model/metrics.json is missing: python -m model.evaluate")
     metrics = json.loads(METRICS_PATH.read_text())
     metrics["model"]["sha256"] = sha256_of(MODEL_PATH)
     path = tmp_path / "metrics.json"

@@ -77,9 +77,7 @@ def test_clearing_brings_the_prompt_back(page):
     assert app_browser.read_prediction(page) is None and prompt_visible(page)
 
 
-def test_gallery_digit_plays_back_and_the_drawing_survives(page):
-    if not os.environ.get("MNIST_DIR"):
-        pytest.skip("MNIST_DIR is not set: the gallery has no digits to show")
+def test_gallery_digit_plays_back_and_the_drawing_survives(page, mnist):
     assert app_browser.draw_digit(page, random_drawing(7, np.random.default_rng(0)).strokes) == "7"
     app_browser.open_tab(page, "MNIST test digits")
     app_browser.next_run(page, page.get_by_role("button", name="#").nth(2).click)
