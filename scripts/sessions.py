@@ -19,7 +19,7 @@ from model.network import load_model
 from model.preprocess import to_model_input
 from model.trace import LstmWeights, trace
 from tests.browser import (
-    clear_canvas, draw_strokes, playback_step, press_play, read_prediction, run_marker, wait_for_next_run,
+    clear_canvas, playback_step, press_play, read_prediction, timed_stroke, wait_for_playback,
 )
 
 APP_BRUSH = 22  # the app's default brush width, in canvas pixels
@@ -52,23 +52,23 @@ def known_drawings(count: int, seed: int = 0) -> list[Drawing]:
 
 @dataclass
 class SessionResult:
-    latencies_s: list[float] = field(default_factory=list)  # mouse-up -> page updated
+    latencies_s: list[float] = field(default_factory=list)  # mouse-up -> prediction shown
+    complete_s: list[float] = field(default_factory=list)  # mouse-up -> whole page updated
     errors: list[str] = field(default_factory=list)
     drawn: int = 0
 
 
 def draw_play_clear(page, drawing: Drawing, result: SessionResult, timeout_ms: float = 20_000) -> None:
-    """One cycle: draw, time mouse-up -> updated prediction, check it is this session's own
-    digit, play the playback and see it advance, clear the canvas."""
-    before = run_marker(page)
-    draw_strokes(page, drawing.strokes)
-    released = time.perf_counter()
-    wait_for_next_run(page, before, timeout_ms)
-    result.latencies_s.append(time.perf_counter() - released)
+    """One cycle: draw (one stroke), time mouse-up -> updated prediction with the page's own
+    clock, check it is this session's own digit, play the playback and see it advance, clear."""
+    (stroke,) = drawing.strokes
+    timing = timed_stroke(page, stroke, timeout_ms=timeout_ms)
+    result.latencies_s.append(timing["prediction_ms"] / 1000)
+    result.complete_s.append(timing["complete_ms"] / 1000)
     result.drawn += 1
-    prediction = read_prediction(page)
-    if prediction != str(drawing.digit):
-        result.errors.append(f"drew {drawing.digit}, page shows {prediction!r}")
+    if timing["prediction"] != str(drawing.digit):
+        result.errors.append(f"drew {drawing.digit}, page shows {timing['prediction']!r}")
+    wait_for_playback(page, timeout_ms)
     start_step = playback_step(page)
     press_play(page)
     deadline = time.perf_counter() + 5
