@@ -20,7 +20,9 @@ from streamlit_drawable_canvas import st_canvas  # noqa: E402
 import explorer_state  # noqa: E402
 import figures  # noqa: E402
 from model import config  # noqa: E402
-from model.data import MnistFileError, data_dir_from_env, load_mnist_if_available, to_unit_float  # noqa: E402
+from model.data import (  # noqa: E402
+    MnistFileError, data_dir_from_env, load_mnist_if_available, sha256_of, to_unit_float,
+)
 from model.network import load_model  # noqa: E402
 from model.preprocess import to_model_input  # noqa: E402
 from model.trace import LstmWeights, trace  # noqa: E402
@@ -44,7 +46,7 @@ def load_weights(path: str) -> LstmWeights:
 
 @st.cache_resource(show_spinner=False)
 def model_sha256(path: str, modified_ns: int) -> str:
-    return explorer_state.file_sha256(path)
+    return sha256_of(path)
 
 
 @st.cache_resource(show_spinner="Reading the MNIST test set…")

@@ -3,7 +3,6 @@ checking that metrics.json belongs to the model file, summarising the MNIST test
 gallery, picking gallery digits, and the words and numbers set beside the charts (the LSTM
 equations with one step's figures, the answer to "why the final output?")."""
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +24,6 @@ THUMBNAIL_SCALE = 3  # 28 px -> 84 px, pixels kept sharp
 class MetricsCheck:
     metrics: dict | None  # the metrics, when they describe this very model file
     problem: str | None  # otherwise why not, in words for the page
-
-
-def file_sha256(path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def check_metrics(metrics_path, model_sha256: str) -> MetricsCheck:

@@ -20,6 +20,10 @@ from scripts.sessions import RssSampler, SessionResult, draw_play_clear, known_d
 from tests.browser import AppServer, launch_chromium, open_app
 
 
+# Generous: with ten browsers and the server on two cores, each browser waits its turn to draw.
+STROKE_TIMEOUT_MS = 60_000
+
+
 @dataclass
 class LoadReport:
     sessions: int
@@ -49,7 +53,7 @@ def run_session(index: int, url: str, chromium: str, drawings, barrier, result: 
             page = open_app(browser, url, timeout_ms=120_000)
             barrier.wait(timeout=180)  # everyone opens the page first, then all draw at once
             for drawing in drawings:
-                draw_play_clear(page, drawing, result)
+                draw_play_clear(page, drawing, result, timeout_ms=STROKE_TIMEOUT_MS)
             browser.close()
     except Exception as error:  # a timeout or a crash is an error of the run, not of the script
         result.errors.append(f"session {index}: {type(error).__name__}: {error}".splitlines()[0])
