@@ -23,14 +23,16 @@ from tests.browser import (
 )
 
 APP_BRUSH = 22  # the app's default brush width, in canvas pixels
-CONFIDENT = 0.95  # offline probability a drawing must reach to count as unambiguous
+CONFIDENT = 0.95  # offline probability a drawing must reach to count as unambiguous ...
+BRUSH_TOLERANCE = (-6, 0, 6)  # ... with the app's brush and a thinner and a thicker one
 
 
 def known_drawings(count: int, seed: int = 0) -> list[Drawing]:
     """Drawings the model reads confidently offline with the app's brush, cycling through the
     digits that have a one-stroke style (one stroke, one send: the latency is that of one run).
-    The browser paints strokes a little differently from Pillow, so only unambiguous drawings
-    make a fair check of what the page shows."""
+    The browser paints strokes a little differently from Pillow (Fabric.js smooths the path),
+    so only drawings that stay unambiguous under a change of brush make a fair check of what
+    the page shows."""
     weights = LstmWeights.from_keras(load_model(MODEL_PATH))
     digits = [digit for digit, styles in STYLES.items() if any(len(style) == 1 for style in styles)]
     rng = np.random.default_rng(seed)
@@ -44,8 +46,10 @@ def known_drawings(count: int, seed: int = 0) -> list[Drawing]:
         drawing = replace(random_drawing(digit, rng), brush_width=APP_BRUSH)
         if len(drawing.strokes) != 1:
             continue
-        probabilities = trace(to_model_input(render(drawing)), weights).probabilities
-        if probabilities.argmax() == digit and probabilities.max() >= CONFIDENT:
+        variants = np.stack([to_model_input(render(replace(drawing, brush_width=APP_BRUSH + change)))
+                             for change in BRUSH_TOLERANCE])
+        probabilities = trace(variants, weights).probabilities  # (variants, classes)
+        if (probabilities[:, digit] >= CONFIDENT).all():
             chosen.append(drawing)
     return chosen
 

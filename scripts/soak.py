@@ -30,7 +30,15 @@ def main(argv=None) -> None:
             browser = launch_chromium(playwright, args.chromium)
             page = open_app(browser, server.url, timeout_ms=120_000)
             for cycle in range(args.cycles):
-                draw_play_clear(page, drawings[cycle % len(drawings)], result)
+                errors_before = len(result.errors)
+                try:
+                    draw_play_clear(page, drawings[cycle % len(drawings)], result)
+                except Exception as error:  # count it, then carry on in a fresh page
+                    result.errors.append(f"{type(error).__name__}: {error}".splitlines()[0])
+                    page.close()
+                    page = open_app(browser, server.url, timeout_ms=120_000)
+                for error in result.errors[errors_before:]:
+                    print(f"cycle {cycle + 1}: error: {error}", flush=True)
                 rss_after_cycle.append(rss.read_mb())
                 if (cycle + 1) % 50 == 0:
                     print(f"cycle {cycle + 1}: RSS {rss_after_cycle[-1]:.0f} MB, "
@@ -48,8 +56,6 @@ def main(argv=None) -> None:
           f"({growth:+.1%}), peak {peak:.0f} MB")
     print(f"mouse-up -> prediction median: first {fifth} cycles after warm-up {first:.0f} ms, "
           f"last {fifth} cycles {last:.0f} ms")
-    for error in result.errors[:20]:
-        print(f"  error: {error}")
     raise SystemExit(1 if result.errors or growth > MAX_RSS_GROWTH else 0)
 
 
