@@ -103,7 +103,7 @@ def bench_browser(repeats: int) -> dict:
             statistics.median(result.latencies_s) * 1000,
         "mouse-up -> whole page updated (playback and charts redrawn)":
             statistics.median(result.complete_s) * 1000,
-        "server RSS with the model loaded, after the first page (MB)": f"{statistics.median(rss_loaded):.0f} MB",
+        "server RSS with the model loaded, after the first page": f"{statistics.median(rss_loaded):.0f} MB",
     }
 
 
