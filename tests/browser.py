@@ -135,16 +135,6 @@ def run_marker(page) -> str:
     return marker_text(page, RUN_MARKER)
 
 
-def wait_for_next_run(page, previous: str, timeout_ms: float = 10_000, marker: str = RUN_MARKER) -> str:
-    """Wait (polling every animation frame) until the marker's text differs from `previous`."""
-    page.wait_for_function(
-        """([selector, previous]) => {
-            const element = document.querySelector(selector);
-            return element !== null && element.innerText !== previous;
-        }""", arg=[marker, previous], polling="raf", timeout=timeout_ms)
-    return marker_text(page, marker)
-
-
 def run_number(marker: str) -> int:
     """The run a marker's text names ("Analysed run 7 ...", "Run 7 complete ..."); 0 if none."""
     found = re.search(r"[Rr]un (\d+)", marker)
