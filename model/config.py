@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MODEL_DIR = Path(__file__).resolve().parent
-MODEL_PATH = MODEL_DIR / "row_lstm.keras"
+MODEL_PATH = MODEL_DIR / "row_lstm.keras"  # the readout trained on h_28 only: the model of record
+# The same architecture trained with its readout applied, and its loss averaged, at every step.
+EVERY_STEP_MODEL_PATH = MODEL_DIR / "row_lstm_every_step.keras"
 METRICS_PATH = MODEL_DIR / "metrics.json"
 
 
