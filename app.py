@@ -13,7 +13,7 @@ import streamlit as st
 st.set_page_config(page_title="Row-LSTM Explorer", page_icon="🔢", layout="wide")
 
 import html  # noqa: E402 (set_page_config goes first)
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass, replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -22,6 +22,8 @@ from streamlit_drawable_canvas import st_canvas  # noqa: E402
 import explain  # noqa: E402
 import figures  # noqa: E402
 import gallery  # noqa: E402
+import layouts  # noqa: E402
+import links  # noqa: E402
 import views  # noqa: E402
 from metrics_check import check_metrics  # noqa: E402
 from model import config  # noqa: E402
@@ -48,11 +50,16 @@ class Source:
     image: np.ndarray | None  # None while there is nothing to read
     label: int | None  # the true digit, for MNIST test digits
     name: str  # "drawing with 2 strokes", "test digit #12": what the run markers report
+    link: links.Link = links.Link()  # what a permalink needs to bring it back
 
 
 @st.cache_resource(show_spinner="Loading the model…")
 def load_weights(path: str) -> LstmWeights:
-    return LstmWeights.from_keras(load_model(path))
+    weights = LstmWeights.from_keras(load_model(path))
+    # Build every figure once: Plotly validates and imports lazily, which made the first stroke
+    # of a server's first visitor wait 1-3 s for work that takes tens of ms afterwards.
+    figures.warm_up(trace(np.eye(STEPS, dtype=np.float32), weights))
+    return weights
 
 
 @st.cache_resource(show_spinner=False)
@@ -82,41 +89,65 @@ def model_ui() -> tuple[LstmWeights, str]:
         st.stop()
 
 
-def intro_ui() -> None:
+def header_ui(mode: str) -> None:
+    """The title, the layout switch and, on a laptop, what the page is about."""
     st.html(f"<style>{CSS.read_text()}</style>")
-    st.title("Row-LSTM Explorer")
+    if mode != "present":
+        title, switch = st.columns([3, 2], vertical_alignment="center")
+        title.title("Row-LSTM Explorer")
+    else:
+        switch = st.container()
+    switch.segmented_control("Layout", tuple(layouts.MODES), format_func=layouts.MODES.get, key="mode",
+                             required=True, label_visibility="collapsed")
+    if mode != "desktop":
+        return
     st.markdown(f"An LSTM with {config.CONFIG.units} units reads a {STEPS} × {STEPS} digit **one row per "
                 f"step**: {STEPS} steps of {config.CONFIG.features} pixels. After the last row, a "
                 "logistic-regression readout turns its final hidden state into ten probabilities. Draw a "
                 "digit and watch it happen.")
 
 
-def canvas_ui() -> tuple[np.ndarray | None, int]:
-    """The drawing pad; returns the canvas RGBA (None before the first stroke) and the stroke count."""
+def clear_canvas(generation: int) -> None:
+    st.session_state.update(canvas_generation=generation + 1, linked_drawing=None)
+
+
+def canvas_ui(linked: links.Drawing | None, compact: bool):
+    """The drawing pad, opened on a linked drawing if any; returns the canvas's result."""
     generation = st.session_state.setdefault("canvas_generation", 0)
     st.space("medium")  # room for the canvas's floating toolbar
     drawing = st_canvas(stroke_width=st.session_state.get("brush", DEFAULT_BRUSH), stroke_color=INK,
                         background_color=PAPER, height=CANVAS_SIZE, width=CANVAS_SIZE,
-                        drawing_mode="freedraw", return_image_data=True, key=f"canvas_{generation}")
+                        drawing_mode="freedraw", return_image_data=True, key=f"canvas_{generation}",
+                        initial_drawing=links.canvas_drawing(linked.strokes, INK) if linked else None)
     brush, clear = st.columns([3, 1], vertical_alignment="bottom")
-    brush.slider("Brush width", *BRUSH_WIDTHS, DEFAULT_BRUSH, key="brush")
-    clear.button("Clear", on_click=lambda: st.session_state.update(canvas_generation=generation + 1),
-                 width="stretch", help="Wipe the canvas (the bin in its toolbar does the same)")
-    st.caption("Draw one digit, 0 to 9, with the mouse or a finger.")
-    return drawing.image_data, len((drawing.json_data or {}).get("objects", []))
+    if not compact:
+        brush.slider("Brush width", *BRUSH_WIDTHS, DEFAULT_BRUSH, key="brush")
+    clear.button("Clear", on_click=clear_canvas, args=(generation,), width="stretch",
+                 help="Wipe the canvas (the bin in its toolbar does the same)")
+    if not compact:
+        st.caption("Draw one digit, 0 to 9, with the mouse or a finger.")
+    return drawing
 
 
-def drawing_ui() -> Source:
-    """The canvas, and the model input made of what is drawn on it."""
-    rgba, strokes = canvas_ui()
-    name = f"drawing with {strokes} stroke{'s' * (strokes != 1)}"
-    if rgba is None:
+def drawing_ui(compact: bool) -> Source:
+    """The canvas, and the model input made of what is drawn on it. A drawing opened from a
+    link is read from the link's own 28 x 28 input until a new stroke changes it."""
+    linked = st.session_state.get("linked_drawing")
+    drawing = canvas_ui(linked, compact)
+    count = len((drawing.json_data or {}).get("objects", []))
+    name = f"drawing with {count} stroke{'s' * (count != 1)}"
+    strokes = links.strokes_from_canvas(drawing.json_data)
+    if linked is not None and count in (0, len(linked.strokes)):
+        return Source(linked.image, None, f"drawing with {len(linked.strokes)} strokes from a link",
+                      links.Link(drawing=linked))
+    if drawing.image_data is None:
         return Source(None, None, name)
     try:
-        return Source(to_model_input(rgba), None, name)
+        image = to_model_input(drawing.image_data)
     except ValueError as error:
         st.warning(f"That drawing could not be read ({error}). Clear the canvas and try again.")
         return Source(None, None, name)
+    return Source(image, None, name, links.Link(drawing=links.Drawing(strokes, image)) if strokes else links.Link())
 
 
 def gallery_ui(mnist, summary) -> int:
@@ -157,38 +188,43 @@ def test_digit_ui(sha256: str, weights: LstmWeights) -> Source:
                 "`MNIST_DIR=/path/to/mnist streamlit run app.py`. Drawing works without it.")
         return Source(None, None, "no test digits")
     index = gallery_ui(mnist, summarise(folder, sha256, weights))
+    if not 0 <= index < len(mnist.test_labels):
+        st.warning(f"There is no test digit #{index}; the test set has {len(mnist.test_labels):,}.")
+        return Source(None, None, "no test digits")
     return Source(to_unit_float(mnist.test_images[index]), int(mnist.test_labels[index]),
-                  f"test digit #{index}")
+                  f"test digit #{index}", links.Link(test_digit=index))
 
 
-def source_ui(sha256: str, weights: LstmWeights) -> Source:
+def source_ui(sha256: str, weights: LstmWeights, compact: bool) -> Source:
     """Draw or pick a test digit; only the open tab's source is read. The canvas is drawn in
     either case, so that a drawing survives a visit to the gallery."""
     draw_tab, gallery_tab = st.tabs(SOURCES, key="source", on_change="rerun")
     with draw_tab:
-        drawn = drawing_ui()
+        drawn = drawing_ui(compact)
     if gallery_tab.open:
         with gallery_tab:
             return test_digit_ui(sha256, weights)
     return drawn
 
 
-def result_ui(analysis: Trace | None, label: int | None) -> None:
-    """The prediction, how sure the readout is, and since when."""
+def result_ui(analysis: Trace | None, label: int | None, compact: bool) -> None:
+    """The prediction, said as surely as the model holds it, and since when."""
     if analysis is None:
         return
     probabilities = analysis.probabilities
     prediction, settle = int(analysis.prediction), int(analysis.decision_step)
+    verdict = explain.verdict(probabilities, settle, STEPS)
     with st.container(key="prediction"):
-        st.metric("Prediction", str(prediction), f"{explain.percent(probabilities[prediction])} probability",
-                  delta_color="off", delta_arrow="off", border=True)
+        st.metric(verdict.headline, str(prediction), verdict.words, delta_color="off" if verdict.sure else "orange",
+                  delta_arrow="off", border=True)
     if label is not None:
         reading = (":green[:material/check_circle: read correctly]" if label == prediction
                    else ":red[:material/cancel: misread]")
         st.markdown(f"**True label: {label}** {reading}")
+    if compact:
+        return
     st.markdown(f"The readout's favourite has been **{prediction}** since step **{settle}** of {STEPS}.")
-    runner_up = int(np.argsort(probabilities)[-2])
-    st.caption(f"Runner-up: {runner_up} at {explain.percent(probabilities[runner_up])}.")
+    st.caption(explain.runner_up_words(probabilities))
 
 
 def input_ui(image: np.ndarray | None) -> None:
@@ -211,21 +247,45 @@ def marker_ui(key: str, run: int, source: Source, analysis: Trace | None) -> Non
                 f'data-prediction="{prediction}"></span>')
 
 
+def link_ui() -> links.Link:
+    """The link this page was opened with, read once per session into the widgets' state."""
+    link, problems = links.from_query(st.query_params.to_dict())
+    if "opened_link" not in st.session_state:
+        st.session_state.opened_link = link
+        st.session_state.linked_drawing = link.drawing
+        if link.test_digit is not None:
+            st.session_state.update(source=SOURCES[1], gallery_index=link.test_digit)
+        if link.view is not None:
+            st.session_state.section = views.SECTIONS[links.VIEWS.index(link.view)]
+        if link.step is not None:
+            st.session_state.step = link.step
+        st.session_state.mode = layouts.choose_mode(link.mode, st.context.headers.get("User-Agent", ""))
+        for problem in problems:
+            st.warning(problem)
+    return st.session_state.opened_link
+
+
 def main() -> None:
     weights, sha256 = model_ui()
     check = check_metrics(config.METRICS_PATH, sha256)
     run = st.session_state["runs"] = st.session_state.get("runs", 0) + 1
-    intro_ui()
-    source_column, input_column, result_column = st.columns([1.35, 1, 1], gap="large")
-    with source_column:
-        source = source_ui(sha256, weights)
+    opened = link_ui()
+    slots = layouts.layout(st.session_state.mode)
+    with slots.header:
+        header_ui(slots.mode)
+    with slots.source:
+        source = source_ui(sha256, weights, slots.compact)
     analysis = trace(source.image, weights) if source.image is not None else None
-    with result_column:  # filled first, so that the prediction reaches the browser first
-        result_ui(analysis, source.label)
+    with slots.result:  # filled first, so that the prediction reaches the browser first
+        result_ui(analysis, source.label, slots.compact)
         marker_ui("result_marker", run, source, analysis)
-    with input_column:
-        input_ui(source.image)
-    views.views_ui(analysis, source.image, sha256, weights, check)
+    if slots.seen is not None:
+        with slots.seen:
+            input_ui(source.image)
+    link = replace(source.link, step=st.session_state.get("step"), mode=slots.mode)
+    link = views.views_ui(analysis, source.image, source.name, link, sha256, weights, check, slots,
+                          opened.step or 1)
+    st.query_params.from_dict(links.to_query(link))
     marker_ui("run_marker", run, source, analysis)
 
 
