@@ -249,8 +249,8 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name:
                      dict(label="❚❚ Pause", method="animate", args=[[None], instant])],
         )],
         sliders=[dict(
-            active=start_step - 1, x=0.0 if style.stacked else 0.26, y=slider_y,
-            len=1.0 if style.stacked else 0.74, xanchor="left", yanchor="top", pad=dict(t=0, b=0),
+            active=start_step - 1, x=0.0 if style.stacked else 0.3, y=slider_y,
+            len=1.0 if style.stacked else 0.7, xanchor="left", yanchor="top", pad=dict(t=0, b=0),
             currentvalue=dict(visible=False), font=dict(size=style.font_size),
             steps=[dict(label=str(t) if (t - 1) % style.slider_labels_every == 0 or t == steps else "",
                         value=str(t), method="animate", args=[[str(t)], instant]) for t in step_numbers],

@@ -20,10 +20,12 @@ MODES = {"desktop": ":material/laptop: Laptop", "present": ":material/co_present
 # Streamlit's padding and top bar cost a projector about 160 px of its 720.
 PRESENT_CSS = """
 header[data-testid="stHeader"] { display: none; }
-[data-testid="stMainBlockContainer"] { padding-top: 0.75rem; padding-bottom: 0; max-width: none; }
-.st-key-compact_result [data-testid="stMetricValue"] { font-size: 3.2rem; }
+[data-testid="stMainBlockContainer"] { padding: 0.75rem 1.5rem 0; max-width: none; }
+.st-key-prediction [data-testid="stMetricValue"] { font-size: 3.5rem; line-height: 1.1; }
+.modebar-container { display: none; }
 """
 PHONE_CSS = """
+.modebar-container { display: none; }
 [data-testid="stMainBlockContainer"] { padding: 0.5rem 0.75rem 2rem; }
 h1 { font-size: 1.6rem !important; padding: 0.25rem 0 !important; }
 [data-testid="stTab"] p { font-size: 0.95rem; }

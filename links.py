@@ -48,7 +48,7 @@ def strokes_from_canvas(json_data: dict | None) -> tuple[Stroke, ...]:
     thinned so that consecutive points are at least MIN_STEP_PX apart."""
     strokes = []
     for item in (json_data or {}).get("objects", []):
-        if item.get("type") != "path" or not item.get("path"):
+        if str(item.get("type", "")).lower() != "path" or not item.get("path"):  # Fabric 6 says "Path"
             continue
         points, last = [], None
         for command in item["path"]:

@@ -60,7 +60,7 @@ def views_ui(analysis: Trace | None, image: np.ndarray | None, source_name: str,
 def share_ui(analysis: Trace, source_name: str, link: links.Link) -> None:
     """A link to what is on screen, to copy, and the playback and the numbers to take away."""
     address = f"{(st.context.url or '').split('?')[0]}?{urlencode(links.to_query(link))}"
-    with st.popover(":material/share: Link, GIF, data", key="share"):
+    with st.popover(":material/share: Link, GIF, data", key="share", width="stretch"):
         st.caption("A link to this digit, view and layout (copy it with the icon on the right):")
         st.code(address, language=None, wrap_lines=True)
         st.download_button("Download GIF of the playback", lambda: export.playback_gif(analysis),
@@ -78,16 +78,17 @@ def playback_ui(analysis: Trace | None, image, source_name: str, link: links.Lin
         st.info("The row-by-row playback appears here once there is a digit to read.")
         return
     steps = config.CONFIG.timesteps
-    controls = slots.controls if slots.controls is not None else st.container()
-    with controls:
+    if slots.controls is not None:  # a narrow column of its own: one control under the other
+        speed_column = ending_column = share_column = slots.controls
+    else:
         speed_column, ending_column, share_column = st.columns([2, 1.2, 1.3], vertical_alignment="bottom")
-        frame_ms = speed_column.select_slider("Playback speed (ms per step)", SPEEDS_MS,
-                                              PRESENT_SPEED_MS if slots.mode == "present" else DEFAULT_SPEED_MS,
-                                              key="speed")
-        show_ending = ending_column.toggle("Show the ending", key="show_ending",
-                                           help="Draw every step's readout, faint, from the start")
-        with share_column:
-            share_ui(analysis, source_name, link)
+    frame_ms = speed_column.select_slider("Playback speed (ms per step)", SPEEDS_MS,
+                                          PRESENT_SPEED_MS if slots.mode == "present" else DEFAULT_SPEED_MS,
+                                          key="speed")
+    show_ending = ending_column.toggle("Show the ending", key="show_ending",
+                                       help="Draw every step's readout, faint, from the start")
+    with share_column:
+        share_ui(analysis, source_name, link)
     if slots.mode == "desktop":
         st.caption(f"Press ▶ Play under the chart, or drag its slider. At step t the LSTM has read rows 1…t. "
                    f"The readout is applied to every $h_t$, though trained on $h_{{{steps}}}$ only.")

@@ -13,7 +13,7 @@ def fabric_json(strokes, width=22) -> dict:
     objects = []
     for stroke in strokes:
         path = [["M", *stroke[0]]] + [["Q", *a, *b] for a, b in zip(stroke[:-1], stroke[1:])]
-        objects.append({"type": "path", "path": path, "strokeWidth": width})
+        objects.append({"type": "Path", "path": path, "strokeWidth": width})
     return {"objects": objects + [{"type": "rect"}]}
 
 
