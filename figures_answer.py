@@ -10,10 +10,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from answer_words import first_inked_step, pushes
-from explorer_state import percent
+from explain import TOP_UNITS, percent
 from figures import CLASS_COLOURS, FONT, HIGHLIGHT, MUTED, STATE_COLOURSCALE, TEMPLATE
-from model.trace import Trace
+from model.readout import Readout, pushes
+from model.trace import Trace, first_inked_step
 
 # One colour per series (Okabe-Ito, safe for colour-blind readers), none of them a digit's colour.
 SERIES = {
@@ -113,17 +113,17 @@ def _drawing_curves(fig: go.Figure, trace: Trace, every_step_trace: Trace | None
     fig.update_yaxes(_percent_axis(title_text=f"probability of {final}"), row=row, col=1)
 
 
-def readout_figure(trace: Trace, numbers: dict, digit: int) -> go.Figure:
+def readout_figure(trace: Trace, readout: Readout, digit: int) -> go.Figure:
     """The last step's readout drawn with the drawing's own numbers.
 
     Top: h_28, the LSTM's last output (128 numbers). Middle: V, the readout's 10 x 128 weights,
     beside the 10 logits V h_28 + b and the 10 probabilities softmax gives them; hovering a
     logit names the units that push that digit up or down most. Bottom: for `digit`, each unit's
-    share V[digit, j] h_j of its logit. `numbers` is answer_words.readout_numbers(...).
+    share V[digit, j] h_j of its logit. `readout` is model.readout.take_apart(h_28, ...).
     """
     h = trace.hidden_states[-1]
-    V, contributions = numbers["V"], numbers["contributions"]
-    logits, probabilities, prediction = numbers["logits"], numbers["probabilities"], numbers["prediction"]
+    V, contributions = readout.V, readout.contributions
+    logits, probabilities, prediction = readout.logits, readout.probabilities, readout.prediction
     classes, units = V.shape
     digits, unit_numbers = np.arange(classes), np.arange(1, units + 1)
     last = len(trace.step_probabilities)
@@ -149,7 +149,7 @@ def readout_figure(trace: Trace, numbers: dict, digit: int) -> go.Figure:
                   line=dict(color=HIGHLIGHT, width=2))
     emphasis = [CLASS_COLOURS[k] if k == prediction else MUTED for k in digits]
     fig.add_trace(go.Bar(x=logits, y=digits, orientation="h", name="logits", marker_color=emphasis,
-                         hovertext=[_logit_hover(numbers, k) for k in digits], hoverinfo="text"),
+                         hovertext=[_logit_hover(readout, k) for k in digits], hoverinfo="text"),
                   row=2, col=2)
     fig.add_trace(go.Bar(x=probabilities, y=digits, orientation="h", name="probabilities",
                          marker_color=emphasis, text=[percent(p) if k == prediction else ""
@@ -182,9 +182,9 @@ def readout_figure(trace: Trace, numbers: dict, digit: int) -> go.Figure:
     return fig
 
 
-def _logit_hover(numbers: dict, digit: int) -> str:
+def _logit_hover(readout: Readout, digit: int) -> str:
     """Hover text for one logit: its value, and the units that push it up and down most."""
     up, down = (", ".join(f"{j} ({share:+.2f})" for j, share in pairs) or "none"
-                for pairs in pushes(numbers["contributions"][digit]))
-    return (f"digit {digit}: logit {numbers['logits'][digit]:.2f}<br>pushed up most by units {up}"
+                for pairs in pushes(readout.contributions[digit], TOP_UNITS))
+    return (f"digit {digit}: logit {readout.logits[digit]:.2f}<br>pushed up most by units {up}"
             f"<br>pushed down most by units {down}")

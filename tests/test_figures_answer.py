@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 
-import answer_words
+import explain
 import figures_answer
 from figures import CLASS_COLOURS
 from model.config import CONFIG
-from test_answer_words import fake_trace, metrics
+from model.readout import pushes, take_apart
+from test_explain import fake_trace, metrics
 
 STEPS, UNITS, CLASSES = CONFIG.timesteps, CONFIG.units, CONFIG.classes
 
@@ -88,30 +89,30 @@ def readout_case():
     hidden = rng.uniform(-1, 1, size=(STEPS, UNITS)).astype(np.float32)
     object.__setattr__(drawn, "hidden_states", hidden)
     weights, bias = rng.normal(size=(UNITS, CLASSES)), rng.normal(size=CLASSES)
-    return drawn, answer_words.readout_numbers(hidden[-1], weights, bias)
+    return drawn, take_apart(hidden[-1], weights, bias)
 
 
 @pytest.mark.parametrize("digit", [0, 6])
-def test_readout_figure_draws_the_drawing_s_numbers(readout_case, digit):
-    drawn, numbers = readout_case
-    fig = figures_answer.readout_figure(drawn, numbers, digit)
+def test_readout_figure_draws_the_drawing_s_own_numbers(readout_case, digit):
+    drawn, readout = readout_case
+    fig = figures_answer.readout_figure(drawn, readout, digit)
     np.testing.assert_allclose(by_name(fig, "h", exact=True).z, drawn.hidden_states[-1][None, :])
     V = by_name(fig, "V", exact=True)
-    np.testing.assert_allclose(V.z, numbers["V"])
-    np.testing.assert_allclose(np.asarray(V.customdata)[..., 1], numbers["contributions"])
-    np.testing.assert_allclose(by_name(fig, "logits", exact=True).x, numbers["logits"])
+    np.testing.assert_allclose(V.z, readout.V)
+    np.testing.assert_allclose(np.asarray(V.customdata)[..., 1], readout.contributions)
+    np.testing.assert_allclose(by_name(fig, "logits", exact=True).x, readout.logits)
     assert sum(by_name(fig, "probabilities", exact=True).x) == pytest.approx(1.0)
-    np.testing.assert_allclose(by_name(fig, f"V[{digit}]").y, numbers["V"][digit] * drawn.hidden_states[-1])
+    np.testing.assert_allclose(by_name(fig, f"V[{digit}]").y, readout.V[digit] * drawn.hidden_states[-1])
     (row,) = [shape for shape in fig.layout.shapes if shape.type == "rect"]
     assert (row.y0, row.y1) == (digit - 0.5, digit + 0.5)
     assert f"Digit {digit}: what each unit adds" in " ".join(a.text for a in fig.layout.annotations)
 
 
 def test_hovering_a_logit_names_the_units_that_push_it(readout_case):
-    drawn, numbers = readout_case
-    hover = by_name(figures_answer.readout_figure(drawn, numbers, 0), "logits", exact=True).hovertext
+    drawn, readout = readout_case
+    hover = by_name(figures_answer.readout_figure(drawn, readout, 0), "logits", exact=True).hovertext
     for digit in range(CLASSES):
-        (top_up, _), (top_down, _) = (pairs[0] for pairs in answer_words.pushes(numbers["contributions"][digit]))
+        (top_up, _), (top_down, _) = (pairs[0] for pairs in pushes(readout.contributions[digit], explain.TOP_UNITS))
         assert f"pushed up most by units {top_up} (" in hover[digit]
         assert f"pushed down most by units {top_down} (" in hover[digit]
-        assert f"logit {numbers['logits'][digit]:.2f}" in hover[digit]
+        assert f"logit {readout.logits[digit]:.2f}" in hover[digit]
