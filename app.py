@@ -71,11 +71,16 @@ def summarise(folder: str | None, sha256: str, _weights: LstmWeights):
     return gallery.summarise_test_set(mnist.test_images, mnist.test_labels, _weights)
 
 
+def model_file(path: str) -> tuple[LstmWeights, str]:
+    """A model file's weights and sha256, each read once per server."""
+    return load_weights(path), model_sha256(path, Path(path).stat().st_mtime_ns)
+
+
 def model_ui() -> tuple[LstmWeights, str]:
     """The model's weights and its file's sha256; without a model the page says how to make one."""
     path = str(config.MODEL_PATH)
     try:
-        return load_weights(path), model_sha256(path, Path(path).stat().st_mtime_ns)
+        return model_file(path)
     except Exception as error:  # a missing, truncated or foreign file: say so, never a traceback
         st.error(f"The model file `{path}` could not be loaded ({type(error).__name__}: {error}).\n\n"
                  "Rebuild it with `python -m model.train`, then reload this page.")
@@ -178,7 +183,7 @@ def result_ui(analysis: Trace | None, label: int | None) -> None:
     if analysis is None:
         return
     probabilities = analysis.probabilities
-    prediction, settle = int(analysis.prediction), int(analysis.decision_step)
+    prediction = int(analysis.prediction)
     with st.container(key="prediction"):
         st.metric("Prediction", str(prediction), f"{explain.percent(probabilities[prediction])} probability",
                   delta_color="off", delta_arrow="off", border=True)
@@ -186,7 +191,7 @@ def result_ui(analysis: Trace | None, label: int | None) -> None:
         reading = (":green[:material/check_circle: read correctly]" if label == prediction
                    else ":red[:material/cancel: misread]")
         st.markdown(f"**True label: {label}** {reading}")
-    st.markdown(f"The readout's favourite has been **{prediction}** since step **{settle}** of {STEPS}.")
+    st.markdown(explain.settle_sentence(analysis))
     runner_up = int(np.argsort(probabilities)[-2])
     st.caption(f"Runner-up: {runner_up} at {explain.percent(probabilities[runner_up])}.")
 
@@ -225,7 +230,7 @@ def main() -> None:
         marker_ui("result_marker", run, source, analysis)
     with input_column:
         input_ui(source.image)
-    views.views_ui(analysis, source.image, sha256, weights, check)
+    views.views_ui(analysis, source.image, sha256, weights, check, model_file)
     marker_ui("run_marker", run, source, analysis)
 
 

@@ -405,6 +405,18 @@ def logit_sentence(readout: Readout, digit: int) -> str:
             f"{percent(readout.probabilities[digit])}.")
 
 
+def keras_all_outputs_code(config: RowLstmConfig = CONFIG) -> str:
+    """Keras code that keeps every step's output and reads the last one: the same h_T as
+    `return_sequences=False` (tests/test_explain.py runs it with the trained weights)."""
+    t, u = config.timesteps, config.units
+    return (f'rows = keras.Input(shape=({t}, {config.features}), name="rows")\n'
+            f'outputs = keras.layers.LSTM({u}, return_sequences=True, name="lstm")(rows)  # (batch, {t}, {u})\n'
+            f'last_output = outputs[:, -1, :]  # h_{t}: (batch, {u})\n'
+            f'probabilities = keras.layers.Dense({config.classes}, activation="softmax", name="readout")(\n'
+            f'    last_output\n'
+            f')  # (batch, {config.classes})')
+
+
 def model_definition_source(path: Path, function: str = "build_model") -> str:
     """The source of one function in a Python file, read as text (the file is not imported, so
     showing it costs no TensorFlow import); ValueError if the file has no such function."""

@@ -27,6 +27,10 @@ MUTED = "#9aa0a6"
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 TEMPLATE = "plotly_white"  # the page passes theme=None: each figure's look is set here, once
 
+# How the page shows every figure: with the figure's own template (Streamlit's chart theme would
+# restyle it on every render), without Plotly's logo and lasso tools.
+PLOT = dict(theme=None, config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
+
 PLAYBACK_HEIGHT = 680
 INPUT_SIZE = 300
 DEFAULT_FRAME_MS = 200
@@ -247,37 +251,3 @@ def step_figure(trace: Trace, t: int) -> go.Figure:
     for annotation in layout["annotations"]:
         annotation["font"] = dict(size=13)
     return go.Figure(data=data, layout=layout)
-
-
-def why_figure(metrics: dict | None, trace: Trace | None = None) -> go.Figure:
-    """Test accuracy per step of the trained readout on h_t, against probes fitted on h_t and
-    c_t; with the current input's probability of its final class at each step overlaid."""
-    fig = go.Figure()
-    if metrics is not None:
-        readout = metrics["readout_accuracy_per_step"]
-        steps = np.arange(1, len(readout) + 1)
-        probes = metrics["probe_accuracy_per_step"]
-        fig.add_trace(go.Scatter(x=steps, y=probes["c"], name="probe fitted on c_t", mode="lines",
-                                 line=dict(color=CLASS_COLOURS[4], width=2, dash="dot")))
-        fig.add_trace(go.Scatter(x=steps, y=probes["h"], name="probe fitted on h_t", mode="lines",
-                                 line=dict(color=CLASS_COLOURS[0], width=2)))
-        fig.add_trace(go.Scatter(x=steps, y=readout, name="trained readout applied to h_t",
-                                 mode="lines+markers", line=dict(color=CLASS_COLOURS[1], width=3),
-                                 marker_size=5))
-        fig.add_hline(y=metrics["chance_accuracy"], line=dict(color=MUTED, dash="dash", width=1),
-                      annotation=dict(text="chance: always the most common digit", font_color="#555",
-                                      x=1, xanchor="right", yanchor="top"))
-    if trace is not None:
-        prediction = int(trace.prediction)
-        steps = np.arange(1, len(trace.step_probabilities) + 1)
-        fig.add_trace(go.Scatter(
-            x=steps, y=trace.step_probabilities[:, prediction], mode="lines+markers",
-            name=f"this input: probability of {prediction} at step t",
-            line=dict(color=CLASS_COLOURS[prediction], width=2, dash="dash"), marker_size=4))
-    fig.update_xaxes(title_text="step t (rows read)")
-    fig.update_yaxes(title_text="test accuracy / probability", range=[0, 1.02], tickformat=".0%")
-    fig.update_traces(hovertemplate="step %{x}: %{y:.1%}")
-    fig.update_layout(height=420, font=FONT, template=TEMPLATE, plot_bgcolor="white", hovermode="x unified",
-                      margin=dict(l=50, r=10, t=10, b=40),
-                      legend=dict(orientation="h", x=0, y=-0.18, yanchor="top"))
-    return fig

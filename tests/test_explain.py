@@ -229,3 +229,15 @@ def test_model_definition_is_read_from_the_file():
     assert explain.model_definition_source(network.__file__) == inspect.getsource(build_model).rstrip()
     with pytest.raises(ValueError, match="no function 'nowhere'"):
         explain.model_definition_source(network.__file__, "nowhere")
+
+
+def test_keras_code_for_all_outputs_reads_the_same_last_output(keras_model):
+    import keras
+
+    namespace = {"keras": keras}
+    exec(explain.keras_all_outputs_code(), namespace)
+    every_output = keras.Model(namespace["rows"], namespace["probabilities"])
+    for layer in ("lstm", "readout"):
+        every_output.get_layer(layer).set_weights(keras_model.get_layer(layer).get_weights())
+    images = np.random.default_rng(0).uniform(size=(3, STEPS, CONFIG.features)).astype(np.float32)
+    np.testing.assert_allclose(every_output(images), keras_model(images), atol=1e-6)

@@ -119,15 +119,3 @@ def test_step_figure_shows_the_four_gates_and_both_states_at_step_t(seven):
     assert ((np.asarray(forget_closed) < 0.5) | (np.asarray(forget_closed) == 0)).all()
     (previous_cell,) = [trace_ for trace_ in fig.data if trace_.name == "c_{t-1}"]
     np.testing.assert_array_equal(previous_cell.y, seven.cell_states[t - 2])
-
-
-def test_why_figure_overlays_this_input_on_the_measured_curves(seven):
-    steps = np.arange(1, STEPS + 1) / STEPS
-    metrics = {"readout_accuracy_per_step": list(steps ** 3), "chance_accuracy": 0.1135,
-               "probe_accuracy_per_step": {"h": list(steps), "c": list(steps ** 0.5)}}
-    fig = figures.why_figure(metrics, seven)
-    names = [trace_.name for trace_ in fig.data]
-    assert len(names) == 4 and names[-1].startswith(f"this input: probability of {int(seven.prediction)}")
-    np.testing.assert_array_equal(fig.data[2].y, metrics["readout_accuracy_per_step"])
-    np.testing.assert_array_equal(fig.data[3].y, seven.step_probabilities[:, int(seven.prediction)])
-    assert [trace_.name for trace_ in figures.why_figure(None, seven).data] == names[-1:]
