@@ -52,7 +52,7 @@ def logistic_regression_ui(metrics: dict | None) -> None:
 
 
 def final_output_ui(analysis: Trace | None, metrics: dict | None, model_file: ModelFile) -> None:
-    st.subheader("2 · Isn't the final output a better estimate than earlier steps'?")
+    st.subheader("2 · Isn't the final output a better estimate than the earlier ones?")
     every_step, metrics = every_step_ui(analysis, metrics, model_file)
     chart_column, text_column = st.columns([3, 2], gap="large")
     chart_column.plotly_chart(figures_answer.why_figure(metrics, analysis, every_step), key="why_chart",
@@ -66,11 +66,11 @@ def final_output_ui(analysis: Trace | None, metrics: dict | None, model_file: Mo
                 st.markdown(explain.two_models_story(analysis, every_step))
             st.caption(explain.gallery_pointer(analysis, gallery.LATE_DECIDER_STEP))
     if metrics is not None:
+        st.markdown(explain.probe_definition(metrics))
         st.markdown(explain.final_output_words(metrics))
         every_step_words = explain.every_step_words(metrics)
         if every_step_words is not None:
             st.markdown(every_step_words)
-        st.caption(explain.probe_definition(metrics))
 
 
 def every_step_ui(analysis: Trace | None, metrics: dict | None,
@@ -122,13 +122,10 @@ def code_ui(steps: int) -> None:
     st.markdown(f"To keep every step's output instead, ask the LSTM for the whole sequence and take the "
                 f"last one; it is the same $h_{{{steps}}}$:")
     st.code(explain.keras_all_outputs_code(), language="python")
-    last_output, final_state = st.columns(2, gap="large")
-    with last_output:
-        st.markdown(f"**TensorFlow 1, the last output** `outputs[-1]` $= h_{{{steps}}}$:")
-        st.code(explain.AYMERICDAMIEN_EXAMPLE, language="python")
-    with final_state:
-        st.markdown(f"**TensorFlow 1, the final state** $[c_{{{steps}}}; h_{{{steps}}}]$, as the skflow "
-                    "example did:")
-        st.code(explain.SKFLOW_EXAMPLE, language="python")
-        st.code(explain.BASIC_LSTM_CELL, language="python")
+    st.markdown(f"**TensorFlow 1, the last output**: `outputs[-1]` is $h_{{{steps}}}$.")
+    st.code(explain.AYMERICDAMIEN_EXAMPLE, language="python", wrap_lines=True)
+    st.markdown(f"**TensorFlow 1, the final state** $[c_{{{steps}}}; h_{{{steps}}}]$, as the skflow example "
+                "in the question did, and why it is both states:")
+    st.code(explain.SKFLOW_EXAMPLE, language="python", wrap_lines=True)
+    st.code(explain.BASIC_LSTM_CELL, language="python", wrap_lines=True)
     st.markdown(explain.original_code_words())

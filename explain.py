@@ -373,6 +373,7 @@ def readout_shapes(trace_: Trace, readout: Readout, config: RowLstmConfig = CONF
     """The shapes from image to digit as a Markdown table, with this drawing's values."""
     t, u, k = config.timesteps, config.units, config.classes
     inked_rows = int((np.asarray(trace_.inputs) >= INK_THRESHOLD).any(axis=1).sum())
+    runner_up = int(np.argsort(readout.logits)[-2])
     rows = [
         ("input", f"(batch, {t}, {config.features})", f"{t} rows of {config.features} pixels, top row first",
          f"{inked_rows} of {t} rows hold ink"),
@@ -382,9 +383,11 @@ def readout_shapes(trace_: Trace, readout: Readout, config: RowLstmConfig = CONF
          f"`{_vector(trace_.hidden_states[-1])}`"),
         (f"Dense({k}): logits $= V h_{{{t}}} + b$", f"(batch, {k})",
          f"$V$ is {k} × {u} and $b$ has {k} numbers: one weighted sum per digit",
-         f"`{_vector(readout.logits)}`"),
+         f"largest {readout.prediction}: {readout.logits[readout.prediction]:.2f}; next {runner_up}: "
+         f"{readout.logits[runner_up]:.2f}"),
         ("softmax", f"(batch, {k})", f"{k} probabilities that add up to 1",
-         f"`{_vector(readout.probabilities)}`"),
+         f"{readout.prediction}: {percent(readout.probabilities[readout.prediction])}; {runner_up}: "
+         f"{percent(readout.probabilities[runner_up])}"),
         ("argmax", "(batch,)", "the digit with the highest probability", f"**{readout.prediction}**"),
     ]
     lines = ["| layer | shape | what it is | your drawing |", "|---|---|---|---|"]

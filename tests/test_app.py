@@ -178,7 +178,7 @@ def test_the_why_tab_answers_parts_1_and_2_with_the_drawing_s_numbers(app, weigh
     open_tab(app, "Why the final output?")
     assert not app.exception and not app.warning
     assert [header.value for header in app.subheader][-2:] == [
-        "1 · Why a logistic regression at all?", "2 · Isn't the final output a better estimate than earlier steps'?"]
+        "1 · Why a logistic regression at all?", "2 · Isn't the final output a better estimate than the earlier ones?"]
     text = " ".join(markdown.value for markdown in app.markdown)
     assert explain.drawing_story(expected) in text and explain.final_output_words(metrics_for_this_model) in text
     assert "cross-entropy" in text  # part 1 in words

@@ -214,7 +214,10 @@ def test_shapes_and_logit_sentence_use_the_drawing(weights):
     table = explain.readout_shapes(drawn, readout)
     assert f"`(batch, {STEPS}, {CONFIG.features})`" in table and f"`(batch, {UNITS})`" in table
     assert "`outputs[:, -1, :]`" in table and f"**{readout.prediction}**" in table
-    assert f"{readout.logits[0]:.2f}" in table and f"{drawn.hidden_states[-1][0]:.2f}" in table
+    runner_up = int(np.argsort(readout.probabilities)[-2])
+    assert f"largest {readout.prediction}: {readout.logits[readout.prediction]:.2f}; next {runner_up}: " in table
+    assert f"{runner_up}: {explain.percent(readout.probabilities[runner_up])}" in table
+    assert f"{drawn.hidden_states[-1][0]:.2f}" in table
     digit = (readout.prediction + 1) % CLASSES
     sentence = explain.logit_sentence(readout, digit)
     bias = float(weights.readout_bias[digit])
