@@ -42,10 +42,10 @@ def why_figure(metrics: dict | None, trace: Trace | None = None,
               if present]
     if not panels:
         return go.Figure(layout=dict(height=200, template=TEMPLATE, font=FONT))
+    # Short titles: a phone gives the chart about 360 px.
     images = (metrics or {}).get("data", {}).get("test_images")
-    titles = {"test": f"Test-set accuracy: share of the {f'{images:,} ' if images else ''}MNIST test digits "
-                      "read correctly at step t",
-              "drawing": "Your drawing: probability of its final answer at step t"}
+    titles = {"test": f"Test digits read correctly{f' (of {images:,})' if images else ''}",
+              "drawing": "Your drawing: probability of its answer"}
     fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.12,
                         subplot_titles=[titles[name] for name in panels],
                         row_heights=[0.6, 0.4][: len(panels)] if len(panels) == 2 else None)
@@ -89,7 +89,7 @@ def _test_set_curves(fig: go.Figure, metrics: dict, row: int) -> None:
                                      hovertemplate=f"{name}: %{{y:.1%}}<extra></extra>"), row=row, col=1)
     fig.add_hline(y=metrics["chance_accuracy"], line=dict(color=MUTED, dash="dot", width=1), row=row, col=1,
                   annotation=dict(text="chance: always the most common digit", font_color="#555",
-                                  x=1, xanchor="right", yanchor="bottom"))
+                                  x=1, xanchor="right", yanchor="top"))
     fig.update_yaxes(_percent_axis(title_text="test accuracy"), row=row, col=1)
 
 
@@ -129,16 +129,13 @@ def readout_figure(trace: Trace, readout: Readout, digit: int) -> go.Figure:
     last = len(trace.step_probabilities)
     share = contributions[digit]
     fig = make_subplots(
-        rows=3, cols=3, column_widths=[0.7, 0.15, 0.15], row_heights=[0.1, 0.5, 0.4],
-        horizontal_spacing=0.03, vertical_spacing=0.1,
+        rows=3, cols=3, column_widths=[0.62, 0.19, 0.19], row_heights=[0.1, 0.5, 0.4],
+        horizontal_spacing=0.04, vertical_spacing=0.1,
         specs=[[{}, None, None], [{}, {}, {}], [{"colspan": 3}, None, None]],
-        subplot_titles=(
-            f"h<sub>{last}</sub>: the LSTM's last output, {units} numbers",
-            f"V: the readout's weights, {classes} digits × {units} units", "logits V h + b",
-            "softmax",
-            f"Digit {digit}: what each unit adds to its logit, V<sub>{digit},j</sub> · h<sub>j</sub> "
-            f"(together {share.sum():+.2f}; with the bias, {logits[digit]:.2f})"))
-    # Weights and states share one colour scale centred on zero: red positive, blue negative.
+        # Short titles: a phone gives the chart about 360 px; the words under it say the rest.
+        subplot_titles=(f"h<sub>{last}</sub> ({units} numbers)", f"V ({classes} × {units})", "V h + b",
+                        "softmax", f"digit {digit}: V<sub>{digit},j</sub> h<sub>j</sub>, unit by unit"))
+    # h and V in the colours of the other state charts: red positive, white zero, blue negative.
     fig.add_trace(go.Heatmap(z=h[None, :], x=unit_numbers, y=[f"h{last}"], coloraxis="coloraxis",
                              name="h", hovertemplate="unit %{x}: h = %{z:.2f}<extra></extra>"), row=1, col=1)
     hover = np.stack([np.broadcast_to(h, V.shape), contributions], axis=-1)  # (classes, units, 2)
@@ -168,15 +165,15 @@ def readout_figure(trace: Trace, readout: Readout, digit: int) -> go.Figure:
     for row in (1, 2, 3):
         fig.update_xaxes(range=[0.5, units + 0.5], row=row, col=1)
     fig.update_xaxes(title_text="unit j", row=3, col=1)
-    fig.update_xaxes(range=[0, 1.05], tickformat=".0%", row=2, col=3)
+    fig.update_xaxes(nticks=3, row=2, col=2)
+    fig.update_xaxes(range=[0, 1.05], tickvals=[0, 1], tickformat=".0%", row=2, col=3)
     weight_limit = float(np.abs(V).max()) or 1.0
     fig.update_layout(
         height=READOUT_HEIGHT, font=FONT, template=TEMPLATE, plot_bgcolor="white", showlegend=False,
         margin=dict(l=50, r=10, t=40, b=40), bargap=0.2,
         coloraxis=dict(colorscale=STATE_COLOURSCALE, cmid=0, cmin=-1, cmax=1, showscale=False),
         coloraxis2=dict(colorscale=STATE_COLOURSCALE, cmid=0, cmin=-weight_limit, cmax=weight_limit,
-                        colorbar=dict(title=dict(text="V", side="top"), len=0.4, y=0.55, x=-0.08,
-                                      thickness=10)))
+                        showscale=False))
     for annotation in fig.layout.annotations:
         annotation.font = dict(size=13)
     return fig

@@ -47,7 +47,7 @@ def test_why_figure_puts_test_accuracy_and_the_drawing_on_separate_axes(seven, s
     assert fig.layout.yaxis.title.text == "test accuracy"
     assert fig.layout.yaxis2.title.text == "probability of 7"
     titles = [annotation.text for annotation in fig.layout.annotations]
-    assert any("10,000 MNIST test digits" in title for title in titles)
+    assert "Test digits read correctly (of 10,000)" in titles
 
 
 def test_why_figure_series_stay_distinguishable(seven, seven_every_step):
@@ -105,7 +105,7 @@ def test_readout_figure_draws_the_drawing_s_own_numbers(readout_case, digit):
     np.testing.assert_allclose(by_name(fig, f"V[{digit}]").y, readout.V[digit] * drawn.hidden_states[-1])
     (row,) = [shape for shape in fig.layout.shapes if shape.type == "rect"]
     assert (row.y0, row.y1) == (digit - 0.5, digit + 0.5)
-    assert f"Digit {digit}: what each unit adds" in " ".join(a.text for a in fig.layout.annotations)
+    assert f"digit {digit}: V<sub>{digit},j</sub>" in " ".join(a.text for a in fig.layout.annotations)
 
 
 def test_hovering_a_logit_names_the_units_that_push_it(readout_case):
