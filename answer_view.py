@@ -43,6 +43,7 @@ def logistic_regression_ui(metrics: dict | None) -> None:
     st.markdown("Would something bigger read $h_{%d}$ better? Each row below is a readout refitted on the "
                 "training digits and scored on the test digits, at the last step." % config.CONFIG.timesteps)
     st.dataframe(explain.alternatives_rows(metrics), hide_index=True, width="stretch")
+    st.caption(explain.original_readout_sentence())
     verdict = explain.mlp_head_verdict(metrics)
     if verdict is None:
         st.info("The row for a small neural-network head on $h_{%d}$ appears once `python -m model.evaluate` "

@@ -182,6 +182,14 @@ def why_logistic_regression_words(config: RowLstmConfig = CONFIG) -> str:
         f"for it to read.")
 
 
+def original_readout_sentence(config: RowLstmConfig = CONFIG) -> str:
+    """Where the original example's choice sits in the table of readouts."""
+    t = config.timesteps
+    return (f"The skflow example in the question fed its logistic regression the final state "
+            f"$[c_{{{t}}}; h_{{{t}}}]$, {2 * config.units} numbers, not $h_{{{t}}}$ alone (its code is quoted "
+            f"in the last tab); the table's $[c_{{{t}}}; h_{{{t}}}]$ row measures that choice.")
+
+
 def alternatives_rows(metrics: dict) -> list[dict]:
     """The table of readouts measured at the last step, for st.dataframe."""
     return [{"readout input": row["name"], "test accuracy": f"{row['accuracy']:.2%}",

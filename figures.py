@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from model.trace import Trace
+from model.trace import Trace, first_inked_step
 
 # Colours, shared by every figure so that a digit keeps its colour from chart to chart.
 # One colour per digit (D3's palette, its grey swapped for a slate that reads as a colour).
@@ -98,6 +98,10 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
     units = trace.hidden_states.shape[1]
     classes = trace.step_probabilities.shape[1]
     prediction, settle = int(trace.prediction), int(trace.decision_step)
+    first_ink = first_inked_step(trace.inputs)
+    # An answer held since the blank rows above the ink (which every image shares) decided nothing.
+    settle_label = (f"{prediction} since the blank rows:<br>nothing to settle"
+                    if first_ink is not None and settle < first_ink else f"settles on {prediction}<br>at step {settle}")
     digits = list(range(classes))
     step_numbers = list(range(1, steps + 1))
     state_limit = max(float(np.abs(trace.hidden_states).max()), 1e-6)
@@ -177,7 +181,7 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
         # Late settlers are labelled top left of the line, where the curves are still low; early
         # ones halfway up on its right, below the winner's plateau and above the losers.
         annotations=[*layout["annotations"], dict(
-            text=f"settles on {prediction}<br>at step {settle}", xref="x4", yref="y4 domain", x=settle,
+            text=settle_label, xref="x4", yref="y4 domain", x=settle,
             y=0.97 if settle > steps / 2 else 0.6, xanchor="right" if settle > steps / 2 else "left",
             yanchor="top", showarrow=False, font_color="#555", bgcolor="rgba(255, 255, 255, 0.8)")],
         updatemenus=[dict(

@@ -244,3 +244,9 @@ def test_keras_code_for_all_outputs_reads_the_same_last_output(keras_model):
         every_output.get_layer(layer).set_weights(keras_model.get_layer(layer).get_weights())
     images = np.random.default_rng(0).uniform(size=(3, STEPS, CONFIG.features)).astype(np.float32)
     np.testing.assert_allclose(every_output(images), keras_model(images), atol=1e-6)
+
+
+def test_original_readout_sentence_follows_the_config():
+    assert "256 numbers" in explain.original_readout_sentence()
+    assert "$[c_{20}; h_{20}]$, 64 numbers" in explain.original_readout_sentence(RowLstmConfig(image_size=20,
+                                                                                                units=32))

@@ -11,6 +11,7 @@ from model.config import CONFIG
 from model.drawn_digits import random_drawing, render
 from model.preprocess import to_model_input
 from model.trace import trace
+from test_explain import fake_trace
 
 STEPS, UNITS, CLASSES = CONFIG.timesteps, CONFIG.units, CONFIG.classes
 
@@ -93,6 +94,13 @@ def test_step_marker_moves_and_settle_line_sits_at_the_decision_step(playback, s
     assert [line.x0 for line in settle_lines] == [int(seven.decision_step)]
     trajectories = [by_name(playback, str(digit)) for digit in range(CLASSES)]
     np.testing.assert_allclose(np.stack([t.y for t in trajectories], axis=1), seven.step_probabilities)
+    assert f"settles on 7<br>at step {int(seven.decision_step)}" in [a.text for a in playback.layout.annotations]
+
+
+def test_an_answer_held_since_the_blank_rows_is_not_called_settled():
+    one = fake_trace(5, {1: (1, 0.3), 9: (1, 0.99)})  # ink from row 5; "1" from step 1 on
+    texts = [a.text for a in figures.playback_figure(one).layout.annotations]
+    assert "1 since the blank rows:<br>nothing to settle" in texts
 
 
 def test_playback_is_lean_and_plays_in_the_browser(playback):
