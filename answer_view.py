@@ -107,12 +107,14 @@ def readout_ui(analysis: Trace | None, weights: LstmWeights) -> None:
     else:
         readout = take_apart(analysis.hidden_states[-1], weights.readout_weights, weights.readout_bias)
         st.markdown(explain.readout_shapes(analysis, readout))
-        digit = st.segmented_control("Take apart the logit of digit", range(classes), default=readout.prediction,
-                                     required=True, key=f"readout_digit_{readout.prediction}")
+        digit = st.segmented_control("Take apart the logit of digit", range(classes),
+                                     default=readout.prediction, required=True,
+                                     key=f"readout_digit_{readout.prediction}")
         st.plotly_chart(figures_answer.readout_figure(analysis, readout, digit), key="readout_chart", **PLOT)
         st.markdown(explain.logit_sentence(readout, digit))
-        st.caption(f"Colours: :red[red] positive, :blue[blue] negative. Hover a logit bar to see which of the "
-                   f"{units} units push that digit up or down; pick a digit above to see all {units} shares.")
+        st.caption(f"Colours: :red[red] positive, :blue[blue] negative. Hover a logit bar to see which of "
+                   f"the {units} units push that digit up or down; pick a digit above to see all {units} "
+                   "shares.")
     code_ui(steps)
 
 

@@ -154,7 +154,8 @@ def mlp_head_verdict(metrics: dict) -> str | None:
     digits = round(abs(gain) * images)
     noise = NOISE_STANDARD_ERRORS * _standard_error(logistic["accuracy"], images)
     compared = (f"A small neural network in its place ({mlp['name']}) reads {mlp['accuracy']:.2%} of the "
-                f"{images:,} test digits; a logistic regression fitted to the same $h_{{{CONFIG.timesteps}}}$, "
+                f"{images:,} test digits; a logistic regression fitted to the same "
+                f"$h_{{{CONFIG.timesteps}}}$, "
                 f"{logistic['accuracy']:.2%}.")
     if abs(gain) <= noise:
         return (f"{compared} The difference, {100 * gain:+.2f} points ({digits} digit{'s' * (digits != 1)}), "
@@ -186,8 +187,8 @@ def original_readout_sentence(config: RowLstmConfig = CONFIG) -> str:
     """Where the original example's choice sits in the table of readouts."""
     t = config.timesteps
     return (f"The skflow example in the question fed its logistic regression the final state "
-            f"$[c_{{{t}}}; h_{{{t}}}]$, {2 * config.units} numbers, not $h_{{{t}}}$ alone (its code is quoted "
-            f"in the last tab); the table's $[c_{{{t}}}; h_{{{t}}}]$ row measures that choice.")
+            f"$[c_{{{t}}}; h_{{{t}}}]$, {2 * config.units} numbers, not $h_{{{t}}}$ alone (its code is "
+            f"quoted in the last tab); the table's $[c_{{{t}}}; h_{{{t}}}]$ row measures that choice.")
 
 
 def alternatives_rows(metrics: dict) -> list[dict]:
@@ -296,11 +297,13 @@ def settle_sentence(trace_: Trace) -> str:
     if first_ink is None:
         return "There is no ink in this image."
     if settle < first_ink:
-        return (f"The readout said **{final}** before it met any ink: rows 1 to {first_ink - 1} are blank, as at the top "
-                f"of every digit, and a blank start already reads as {_blank_answers(trace_, first_ink)}. "
+        return (f"The readout said **{final}** before it met any ink: rows 1 to {first_ink - 1} are blank, "
+                f"as at the top of every digit, and a blank start already reads as "
+                f"{_blank_answers(trace_, first_ink)}. "
                 f"The ink never changed its mind, so there was nothing to settle.")
-    when = ("at the first inked row itself" if settle == first_ink else
-            f"{settle - first_ink} row{'s' * (settle - first_ink != 1)} after the ink starts (row {first_ink})")
+    later = settle - first_ink
+    when = ("at the first inked row itself" if later == 0 else
+            f"{later} row{'s' * (later != 1)} after the ink starts (row {first_ink})")
     return (f"The readout settled on **{final}** at step {settle}, {when}, with {steps - settle} "
             f"row{'s' * (steps - settle != 1)} still to read.")
 
@@ -315,8 +318,8 @@ def drawing_story(trace_: Trace) -> str:
     if first_ink is None:
         return words[0]
     if first_ink > 1:
-        words.append(f"Rows 1 to {first_ink - 1} are blank, so up to step {first_ink - 1} the readout says what "
-                     f"it says for every image: {_blank_answers(trace_, first_ink)}.")
+        words.append(f"Rows 1 to {first_ink - 1} are blank, so up to step {first_ink - 1} the readout says "
+                     f"what it says for every image: {_blank_answers(trace_, first_ink)}.")
     answers = _runs(trace_.step_predictions[first_ink - 1:])
     if len(answers) > 1:
         words.append(f"From the first inked row on, its answer went {' → '.join(map(str, answers))}.")
@@ -421,7 +424,8 @@ def keras_all_outputs_code(config: RowLstmConfig = CONFIG) -> str:
     `return_sequences=False` (tests/test_explain.py runs it with the trained weights)."""
     t, u = config.timesteps, config.units
     return (f'rows = keras.Input(shape=({t}, {config.features}), name="rows")\n'
-            f'outputs = keras.layers.LSTM({u}, return_sequences=True, name="lstm")(rows)  # (batch, {t}, {u})\n'
+            f'outputs = keras.layers.LSTM({u}, return_sequences=True, name="lstm")(rows)'
+            f'  # (batch, {t}, {u})\n'
             f'last_output = outputs[:, -1, :]  # h_{t}: (batch, {u})\n'
             f'probabilities = keras.layers.Dense({config.classes}, activation="softmax", name="readout")(\n'
             f'    last_output\n'

@@ -101,7 +101,8 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
     first_ink = first_inked_step(trace.inputs)
     # An answer held since the blank rows above the ink (which every image shares) decided nothing.
     settle_label = (f"{prediction} since the blank rows:<br>nothing to settle"
-                    if first_ink is not None and settle < first_ink else f"settles on {prediction}<br>at step {settle}")
+                    if first_ink is not None and settle < first_ink
+                    else f"settles on {prediction}<br>at step {settle}")
     digits = list(range(classes))
     step_numbers = list(range(1, steps + 1))
     state_limit = max(float(np.abs(trace.hidden_states).max()), 1e-6)

@@ -54,7 +54,7 @@ def why_figure(metrics: dict | None, trace: Trace | None = None,
         _test_set_curves(fig, metrics, row["test"])
     if trace is not None:
         _drawing_curves(fig, trace, every_step_trace, row["drawing"])
-    steps = (len(trace.step_probabilities) if trace is not None else len(metrics["readout_accuracy_per_step"]))
+    steps = len(trace.step_probabilities if trace is not None else metrics["readout_accuracy_per_step"])
     fig.update_xaxes(range=[0.5, steps + 0.5], dtick=1 if steps <= 14 else 3, tick0=1)
     fig.update_xaxes(title_text="step t (rows read)", row=len(panels), col=1)
     fig.update_layout(height=WHY_HEIGHT if len(panels) == 2 else WHY_HEIGHT // 2 + 80, font=FONT,
@@ -74,8 +74,8 @@ def _test_set_curves(fig: go.Figure, metrics: dict, row: int) -> None:
         (probes.get("h"), "probe fitted to h_t", dict(color=SERIES["probe_h"], width=2),
          dict(symbol="circle", size=6)),
         # Dashed with open diamonds, drawn over h_t: where the two agree, both stay visible.
-        (probes.get("c"), "probe fitted to c_t (cell state)", dict(color=SERIES["probe_c"], width=2, dash="dash"),
-         dict(symbol="diamond-open", size=8)),
+        (probes.get("c"), "probe fitted to c_t (cell state)",
+         dict(color=SERIES["probe_c"], width=2, dash="dash"), dict(symbol="diamond-open", size=8)),
         (readout, "last-step model: its readout applied to h_t", dict(color=SERIES["last_step"], width=3),
          dict(symbol="square", size=6)),
         ((metrics.get("every_step_model") or {}).get("readout_accuracy_per_step"),
@@ -155,7 +155,8 @@ def readout_figure(trace: Trace, readout: Readout, digit: int) -> go.Figure:
                   row=2, col=3)
     fig.add_trace(go.Bar(x=unit_numbers, y=share, name=f"V[{digit}] · h",
                          marker_color=np.where(share >= 0, "#d6604d", "#4393c3"),
-                         hovertemplate=f"unit %{{x}}: %{{y:+.2f}} to digit {digit}<extra></extra>"), row=3, col=1)
+                         hovertemplate=f"unit %{{x}}: %{{y:+.2f}} to digit {digit}<extra></extra>"),
+                  row=3, col=1)
     digit_axis = dict(tickvals=list(digits), range=[classes - 0.5, -0.5])  # digit 0 at the top
     fig.update_yaxes(digit_axis, row=2, col=1)
     fig.update_yaxes(digit_axis | dict(showticklabels=False), row=2, col=2)

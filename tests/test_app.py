@@ -178,9 +178,11 @@ def test_the_why_tab_answers_parts_1_and_2_with_the_drawing_s_numbers(app, weigh
     open_tab(app, "Why the final output?")
     assert not app.exception and not app.warning
     assert [header.value for header in app.subheader][-2:] == [
-        "1 · Why a logistic regression at all?", "2 · Isn't the final output a better estimate than the earlier ones?"]
+        "1 · Why a logistic regression at all?",
+        "2 · Isn't the final output a better estimate than the earlier ones?"]
     text = " ".join(markdown.value for markdown in app.markdown)
-    assert explain.drawing_story(expected) in text and explain.final_output_words(metrics_for_this_model) in text
+    assert explain.drawing_story(expected) in text
+    assert explain.final_output_words(metrics_for_this_model) in text
     assert "cross-entropy" in text  # part 1 in words
     table = app.dataframe[0].value
     assert list(table["test accuracy"]) == [f"{row['accuracy']:.2%}"
@@ -214,7 +216,8 @@ def test_a_second_model_file_plays_the_drawing_through_both(app, weights, metric
     assert sum(name.startswith("your drawing") for name in names) == 2
 
 
-def test_a_broken_second_model_file_is_skipped_with_a_note(app, metrics_for_this_model, tmp_path, monkeypatch):
+def test_a_broken_second_model_file_is_skipped_with_a_note(app, metrics_for_this_model, tmp_path,
+                                                          monkeypatch):
     broken = tmp_path / "row_lstm_every_step.keras"
     broken.write_bytes(b"not a zip file")
     monkeypatch.setattr(model.config, "EVERY_STEP_MODEL_PATH", broken)

@@ -107,7 +107,8 @@ def test_an_answer_held_since_the_blank_rows_settles_nothing():
     one = fake_trace(5, {1: (1, 0.3), 9: (1, 0.99)})
     assert one.decision_step == 1
     sentence = explain.settle_sentence(one)
-    assert sentence.startswith("The readout said **1** before it met any ink") and "rows 1 to 4 are blank" in sentence
+    assert sentence.startswith("The readout said **1** before it met any ink")
+    assert "rows 1 to 4 are blank" in sentence
     assert "nothing to settle" in sentence and "settled on" not in sentence
     at_the_ink = explain.settle_sentence(fake_trace(5, {1: (1, 0.3), 5: (4, 0.9)}))
     assert "settled on **4** at step 5, at the first inked row itself" in at_the_ink
@@ -125,8 +126,8 @@ def test_two_models_story_compares_them():
     last_step = fake_trace(5, {1: (1, 0.3), 14: (7, 0.6), 20: (7, 0.99)})
     every_step = fake_trace(5, {1: (1, 0.3), 9: (7, 0.8)})
     story = explain.two_models_story(last_step, every_step)
-    assert f"Halfway (step {STEPS // 2}), the last-step model gives your 7 60.0%, the every-step model 80.0%" \
-        in story
+    assert (f"Halfway (step {STEPS // 2}), the last-step model gives your 7 60.0%, the every-step model "
+            "80.0%") in story
     assert "the last-step model settles at step 14, the every-step model at step 9" in story
     disagree = explain.two_models_story(last_step, fake_trace(5, {1: (1, 0.3), 9: (2, 0.7)}))
     assert "They disagree at the end: the last-step model says 7 (99.0%), the every-step model 2 (70.0%)" \
@@ -175,10 +176,10 @@ def test_every_step_words_say_what_training_the_last_step_costs(every_last, effe
     words = explain.every_step_words(m)
     assert effect in words
     half = STEPS // 2
-    assert f"At step {half} it reads {m['every_step_model']['readout_accuracy_per_step'][half - 1]:.1%}" in words
+    curve = m["every_step_model"]["readout_accuracy_per_step"]
+    assert f"At step {half} it reads {curve[half - 1]:.1%}" in words
     assert f"At step {STEPS}: {every_last:.2%} against {0.9937:.2%}" in words
-    assert f"passes 90% at step {explain.first_step_reaching(m['every_step_model']['readout_accuracy_per_step'], 0.9)}" \
-        in words
+    assert f"passes 90% at step {explain.first_step_reaching(curve, 0.9)}" in words
 
 
 def test_every_step_words_wait_for_the_model():
@@ -215,7 +216,8 @@ def test_shapes_and_logit_sentence_use_the_drawing(weights):
     assert f"`(batch, {STEPS}, {CONFIG.features})`" in table and f"`(batch, {UNITS})`" in table
     assert "`outputs[:, -1, :]`" in table and f"**{readout.prediction}**" in table
     runner_up = int(np.argsort(readout.probabilities)[-2])
-    assert f"largest {readout.prediction}: {readout.logits[readout.prediction]:.2f}; next {runner_up}: " in table
+    largest = readout.logits[readout.prediction]
+    assert f"largest {readout.prediction}: {largest:.2f}; next {runner_up}: " in table
     assert f"{runner_up}: {explain.percent(readout.probabilities[runner_up])}" in table
     assert f"{drawn.hidden_states[-1][0]:.2f}" in table
     digit = (readout.prediction + 1) % CLASSES

@@ -94,7 +94,8 @@ def test_step_marker_moves_and_settle_line_sits_at_the_decision_step(playback, s
     assert [line.x0 for line in settle_lines] == [int(seven.decision_step)]
     trajectories = [by_name(playback, str(digit)) for digit in range(CLASSES)]
     np.testing.assert_allclose(np.stack([t.y for t in trajectories], axis=1), seven.step_probabilities)
-    assert f"settles on 7<br>at step {int(seven.decision_step)}" in [a.text for a in playback.layout.annotations]
+    labels = [annotation.text for annotation in playback.layout.annotations]
+    assert f"settles on 7<br>at step {int(seven.decision_step)}" in labels
 
 
 def test_an_answer_held_since_the_blank_rows_is_not_called_settled():

@@ -76,7 +76,8 @@ def test_why_figure_leaves_out_what_it_does_not_have(seven):
     fig = figures_answer.why_figure(m, seven)
     assert not [trace_ for trace_ in fig.data if "every-step" in trace_.name]
     only_drawing = figures_answer.why_figure(None, seven)
-    assert [trace_.name for trace_ in only_drawing.data] == ["your drawing, last-step model: probability of 7"]
+    names = [trace_.name for trace_ in only_drawing.data]
+    assert names == ["your drawing, last-step model: probability of 7"]
     only_metrics = figures_answer.why_figure(metrics(), None)
     assert not [trace_ for trace_ in only_metrics.data if trace_.name.startswith("your drawing")]
     assert len(figures_answer.why_figure(None, None).data) == 0
@@ -112,7 +113,8 @@ def test_hovering_a_logit_names_the_units_that_push_it(readout_case):
     drawn, readout = readout_case
     hover = by_name(figures_answer.readout_figure(drawn, readout, 0), "logits", exact=True).hovertext
     for digit in range(CLASSES):
-        (top_up, _), (top_down, _) = (pairs[0] for pairs in pushes(readout.contributions[digit], explain.TOP_UNITS))
+        up, down = pushes(readout.contributions[digit], explain.TOP_UNITS)
+        (top_up, _), (top_down, _) = up[0], down[0]
         assert f"pushed up most by units {top_up} (" in hover[digit]
         assert f"pushed down most by units {top_down} (" in hover[digit]
         assert f"logit {readout.logits[digit]:.2f}" in hover[digit]
