@@ -320,7 +320,8 @@ def test_gallery_loads_test_digits(mnist, app, monkeypatch):
         if kind == "Misread":
             assert any("misread" in markdown.value for markdown in app.markdown)
         if kind == "Late deciders":
-            (settle,) = re.findall(r"settled on \*\*\d\*\* at step (\d+)", " ".join(m.value for m in app.markdown))
+            words = " ".join(markdown.value for markdown in app.markdown)
+            (settle,) = re.findall(r"settled on \*\*\d\*\* at step (\d+)", words)
             assert int(settle) >= 25
 
 
