@@ -115,7 +115,7 @@ def step_equations(numbers: dict) -> str:
             r"\end{aligned}")
 
 
-# The gallery's names for the digits that behave differently (explorer_state.GALLERY_KINDS).
+# The gallery's names for the digits that behave differently (gallery.GALLERY_KINDS).
 LATE_DECIDERS, MISREAD = "Late deciders", "Misread"
 MLP_KEY, LOGISTIC_KEY = "h_last_mlp", "h_last_probe"  # rows of metrics["readout_alternatives"]
 TOP_UNITS = 3  # units named when saying which ones push a digit up or down
@@ -251,9 +251,11 @@ def probe_definition(metrics: dict, config: RowLstmConfig = CONFIG) -> str:
     images = metrics.get("data", {}).get("probe_training_images")
     on = f"the {images:,} training digits" if images else "the training digits"
     half = config.timesteps // 2
+    method = metrics.get("probe_accuracy_per_step", {}).get("method")
     return (f"A **probe** is a fresh logistic regression fitted to the LSTM's state at one step (say "
             f"$h_{{{half}}}$, after {half} rows) on {on}, then scored on the test digits. The LSTM itself "
-            f"is left as it is: the probe only shows how much that state already knows.")
+            f"is left as it is: the probe only shows how much that state already knows."
+            + (f" (Fitted as: {method}.)" if method else ""))
 
 
 def first_step_reaching(curve, level: float) -> int | None:

@@ -218,6 +218,15 @@ def test_a_second_model_file_plays_the_drawing_through_both(app, weights, metric
     assert explain.two_models_story(expected, expected) in text
     names = [series["name"] for series in chart_with(app, "your drawing")["data"]]
     assert sum(name.startswith("your drawing") for name in names) == 2
+    # metrics.json measured another every-step file: its test-set curve is left out, with a note.
+    stale = {**metrics_for_this_model, "every_step_model": {
+        "sha256": "0" * 64, "readout_accuracy_per_step": metrics_for_this_model["readout_accuracy_per_step"]}}
+    model.config.METRICS_PATH.write_text(json.dumps(stale))
+    app.run()
+    assert any("describes another every-step model file" in info.value for info in app.info)
+    names = [series["name"] for series in chart_with(app, "your drawing")["data"]]
+    assert not [name for name in names if name.startswith("every-step model")]
+    assert sum(name.startswith("your drawing") for name in names) == 2
 
 
 def test_a_broken_second_model_file_is_skipped_with_a_note(app, metrics_for_this_model, tmp_path,

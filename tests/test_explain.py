@@ -227,6 +227,8 @@ def test_probe_definition_counts_from_metrics():
     m["data"]["probe_training_images"] = 1_234
     assert "the 1,234 training digits" in explain.probe_definition(m)
     assert "fresh logistic regression" in explain.probe_definition({})
+    m["probe_accuracy_per_step"]["method"] = "L-BFGS to convergence"
+    assert explain.probe_definition(m).endswith("(Fitted as: L-BFGS to convergence.)")
 
 
 def test_original_code_words_follow_the_config():
