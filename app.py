@@ -49,11 +49,16 @@ def model_sha256(path: str, modified_ns: int) -> str:
     return sha256_of(path)
 
 
+def model_file(path: str) -> tuple[LstmWeights, str]:
+    """A model file's weights and sha256, each read once per server."""
+    return load_weights(path), model_sha256(path, Path(path).stat().st_mtime_ns)
+
+
 def model_ui() -> tuple[LstmWeights, str]:
     """The model's weights and its file's sha256; without a model the page says how to make one."""
     path = str(config.MODEL_PATH)
     try:
-        return load_weights(path), model_sha256(path, Path(path).stat().st_mtime_ns)
+        return model_file(path)
     except Exception as error:  # a missing, truncated or foreign file: say so, never a traceback
         st.error(f"The model file `{path}` could not be loaded ({type(error).__name__}: {error}).\n\n"
                  "Rebuild it with `python -m model.train`, then reload this page.")
@@ -94,7 +99,7 @@ def result_ui(analysis: Trace | None, label: int | None, compact: bool) -> None:
         st.markdown(f"**True label: {label}** {reading}")
     if compact:
         return
-    st.markdown(f"The readout's favourite has been **{prediction}** since step **{settle}** of {STEPS}.")
+    st.markdown(explain.settle_sentence(analysis))
     st.caption(explain.runner_up_words(probabilities))
 
 
@@ -155,7 +160,7 @@ def main() -> None:
             input_ui(source.image)
     link = replace(source.link, step=st.session_state.get("step"), mode=slots.mode)
     link = views.views_ui(analysis, source.image, source.name, link, sha256, weights, check, slots,
-                          opened.step or 1)
+                          opened.step or 1, model_file)
     st.query_params.from_dict(links.to_query(link))
     marker_ui("run_marker", run, source, analysis)
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 import explain
-from model.trace import Trace
+from model.trace import Trace, first_inked_step
 
 # Colours, shared by every figure so that a digit keeps its colour from chart to chart.
 # One colour per digit (D3's palette, its grey swapped for a slate that reads as a colour).
@@ -29,6 +29,10 @@ SIGN_COLOURS = {"positive": "#d6604d", "negative": "#4393c3"}  # as in STATE_COL
 MUTED = "#9aa0a6"
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 TEMPLATE = "plotly_white"  # the page passes theme=None: each figure's look is set here, once
+
+# How the page shows every figure: with the figure's own template (Streamlit's chart theme would
+# restyle it on every render), without Plotly's logo and lasso tools.
+PLOT = dict(theme=None, config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
 
 INPUT_SIZE = 300
 DEFAULT_FRAME_MS = 200
@@ -121,6 +125,11 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name:
     classes = trace.step_probabilities.shape[1]
     prediction, settle = int(trace.prediction), int(trace.decision_step)
     probabilities = trace.step_probabilities  # (T, classes)
+    first_ink = first_inked_step(trace.inputs)
+    # An answer held since the blank rows above the ink (which every image shares) decided nothing.
+    settle_label = (f"{prediction} since the blank rows:<br>nothing to settle "
+                    if first_ink is not None and settle < first_ink
+                    else f"settles on {prediction}<br>at step {settle} ")
     digits = list(range(classes))
     step_numbers = list(range(1, steps + 1))
     state_limit = max(float(np.abs(trace.hidden_states).max()), 1e-6)
@@ -194,7 +203,7 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name:
                  text=[str(d) if d == leader else "" for d in digits],
                  textposition="middle left" if t > steps - 4 else "middle right"),
             dict(type="scatter", x=[settle] * 3 if settled else [], y=[0, 0.62, 1.02] if settled else [],
-                 text=["", f"settles on {prediction}<br>at step {settle} ", ""] if settled else []),
+                 text=["", settle_label, ""] if settled else []),
         ]
         if not style.stacked:
             updates.append(dict(type="scatter", x=[t - 0.5, t + 0.5, t + 0.5, t - 0.5, t - 0.5],
@@ -321,44 +330,9 @@ def step_figure(trace: Trace, t: int) -> go.Figure:
     return go.Figure(data=data, layout=layout)
 
 
-def why_figure(metrics: dict | None, trace: Trace | None = None) -> go.Figure:
-    """Test accuracy per step of the trained readout on h_t, against probes fitted on h_t and
-    c_t; with the current input's probability of its final class at each step overlaid."""
-    fig = go.Figure()
-    if metrics is not None:
-        readout = metrics["readout_accuracy_per_step"]
-        steps = np.arange(1, len(readout) + 1)
-        probes = metrics["probe_accuracy_per_step"]
-        fig.add_trace(go.Scatter(x=steps, y=probes["c"], name="probe fitted on c_t", mode="lines",
-                                 line=dict(color=CLASS_COLOURS[4], width=2, dash="dot")))
-        fig.add_trace(go.Scatter(x=steps, y=probes["h"], name="probe fitted on h_t", mode="lines",
-                                 line=dict(color=CLASS_COLOURS[0], width=2)))
-        fig.add_trace(go.Scatter(x=steps, y=readout, name="trained readout applied to h_t",
-                                 mode="lines+markers", line=dict(color=CLASS_COLOURS[1], width=3),
-                                 marker_size=5))
-        fig.add_hline(y=metrics["chance_accuracy"], line=dict(color=MUTED, dash="dash", width=1),
-                      annotation=dict(text="chance: always the most common digit", font_color="#555",
-                                      x=1, xanchor="right", yanchor="top"))
-    if trace is not None:
-        prediction = int(trace.prediction)
-        steps = np.arange(1, len(trace.step_probabilities) + 1)
-        fig.add_trace(go.Scatter(
-            x=steps, y=trace.step_probabilities[:, prediction], mode="lines+markers",
-            name=f"this input: probability of {prediction} at step t",
-            line=dict(color=CLASS_COLOURS[prediction], width=2, dash="dash"), marker_size=4))
-    fig.update_xaxes(title_text="step t (rows read)")
-    fig.update_yaxes(title_text="test accuracy / probability", range=[0, 1.02], tickformat=".0%")
-    fig.update_traces(hovertemplate="step %{x}: %{y:.1%}")
-    fig.update_layout(height=420, font=FONT, template=TEMPLATE, plot_bgcolor="white", hovermode="x unified",
-                      margin=dict(l=50, r=10, t=10, b=40),
-                      legend=dict(orientation="h", x=0, y=-0.18, yanchor="top"))
-    return fig
-
-
 def warm_up(trace: Trace) -> None:
     """Build and serialise every figure once. Plotly imports its validators lazily, so the
     first figure of a process takes about a second longer than the rest."""
     playback_figure(trace).to_json()
     step_figure(trace, 1).to_json()
     input_figure(trace.inputs).to_json()
-    why_figure(None, trace).to_json()

@@ -1,6 +1,7 @@
 """The analysis views under the input, one per tab: the row-by-row playback, one step up close,
-and "why the final output?". Each *_ui function draws one view; figures come from figures.py
-and words from explain.py. Only the open tab's view is computed and drawn."""
+and the answer (answer_view.py): why a logistic regression, why the final output, and from the
+last output to a digit. Each *_ui function draws one view; figures come from figures.py and
+words from explain.py. Only the open tab's view is computed and drawn."""
 
 from dataclasses import replace
 from urllib.parse import urlencode
@@ -8,6 +9,7 @@ from urllib.parse import urlencode
 import numpy as np
 import streamlit as st
 
+import answer_view
 import explain
 import export
 import figures
@@ -20,9 +22,9 @@ from model.trace import LstmWeights, Trace, trace
 SPEEDS_MS, DEFAULT_SPEED_MS = (50, 100, 200, 400, 800), 200  # 200 ms per row: one person can follow
 PRESENT_SPEED_MS = 400  # a room, listening to the speaker too, needs twice as long
 SECTIONS = (":material/play_circle: Row by row", ":material/center_focus_strong: One step up close",
-            ":material/help: Why the final output?")
-# The figures carry their own template; Streamlit's chart theme would restyle them on every render.
-PLOT = dict(theme=None, config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
+            ":material/help: Why logistic regression? Why the final output?",
+            ":material/output: From the last output to a digit")
+PLOT = figures.PLOT
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -38,12 +40,13 @@ def step_up_close(image: np.ndarray, sha256: str, t: int, _weights: LstmWeights)
 
 def views_ui(analysis: Trace | None, image: np.ndarray | None, source_name: str, link: links.Link,
              sha256: str, weights: LstmWeights, check: MetricsCheck, slots: Slots,
-             start_step: int) -> links.Link:
+             start_step: int, model_file: answer_view.ModelFile) -> links.Link:
     """The analysis tabs; only the open one is computed and drawn. Returns the link to what is
-    on screen, with the open view."""
+    on screen, with the open view. `model_file` is the page's loader (path -> weights, sha256),
+    for the second model the answer compares."""
     with slots.views:
-        playback_tab, step_tab, why_tab = st.tabs(SECTIONS, key="section", on_change="rerun")
-    view = links.VIEWS[[playback_tab.open, step_tab.open, why_tab.open].index(True)]
+        playback_tab, step_tab, why_tab, readout_tab = st.tabs(SECTIONS, key="section", on_change="rerun")
+    view = links.VIEWS[[playback_tab.open, step_tab.open, why_tab.open, readout_tab.open].index(True)]
     link = replace(link, view=view)
     if playback_tab.open:
         with playback_tab:
@@ -53,7 +56,10 @@ def views_ui(analysis: Trace | None, image: np.ndarray | None, source_name: str,
             step_ui(analysis, image, sha256, weights)
     if why_tab.open:
         with why_tab:
-            why_ui(analysis, check)
+            answer_view.why_ui(analysis, check, model_file)
+    if readout_tab.open:
+        with readout_tab:
+            answer_view.readout_ui(analysis, weights)
     return link
 
 
@@ -115,20 +121,3 @@ def step_ui(analysis: Trace | None, image, sha256: str, weights: LstmWeights) ->
                    ":red[red] positive, :blue[blue] negative. σ squashes to 0…1; ⊙ multiplies unit "
                    "by unit. W, U and b hold the four gates side by side, in Keras's order i, f, g, "
                    f"o. V and $b_V$ are the readout, trained on $h_{{{steps}}}$ alone.")
-
-
-def why_ui(analysis: Trace | None, check: MetricsCheck) -> None:
-    st.markdown("> *Why is logistic regression used in the last layer? Isn't the LSTM's final output "
-                "a better estimate than earlier timesteps' outputs?* (a classic question about "
-                "TensorFlow's MNIST RNN example)")
-    metrics = check.metrics
-    if metrics is None:
-        st.warning(f"{check.problem} The numbers for this section are measured with "
-                   "`python -m model.evaluate`; run it, then reload the page.")
-    chart_column, text_column = st.columns([3, 2], gap="large")
-    chart_column.plotly_chart(figures.why_figure(metrics, analysis), **PLOT)
-    if metrics is not None:
-        text_column.markdown(explain.why_takeaways(metrics))
-        st.dataframe([{"readout input": row["name"], "test accuracy": f"{row['accuracy']:.2%}",
-                       "note": row["note"]} for row in metrics["readout_alternatives"]],
-                     hide_index=True, width="stretch")

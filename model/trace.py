@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.config import CONFIG, RowLstmConfig
+from model.preprocess import INK_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -135,3 +136,11 @@ def trace(images: np.ndarray, weights: LstmWeights) -> Trace:
         hidden_states=squeeze(h),
         step_probabilities=squeeze(step_probabilities),
     )
+
+
+def first_inked_step(inputs: np.ndarray, threshold: float = INK_THRESHOLD) -> int | None:
+    """The first row (1-based) holding ink, the step at which the LSTM first meets the digit;
+    None for a blank image: (T, features) -> int. The rows above it are blank in every image,
+    so up to that step every image has the same states and the same readout."""
+    inked = np.flatnonzero(np.asarray(inputs).max(axis=-1) >= threshold)
+    return int(inked[0]) + 1 if len(inked) else None

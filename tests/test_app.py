@@ -26,6 +26,7 @@ import model.data
 from model.config import CONFIG, METRICS_PATH, MODEL_PATH
 from model.drawn_digits import random_drawing, render
 from model.preprocess import to_model_input
+from model.readout import take_apart
 from model.trace import trace
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -161,20 +162,103 @@ def test_step_and_speed_controls(app, weights):
     assert f"{int((steps.forget_gates[4] < 0.5).sum())} \\text{{ forgetting" in equations.value
 
 
-def test_why_section_quotes_the_metrics(app, metrics_for_this_model):
-    draw(app, render(random_drawing(7, np.random.default_rng(0))))
+def chart_with(at: AppTest, words: str) -> dict:
+    """The one Plotly figure on the page whose spec holds `words`."""
+    (chart,) = [chart for chart in at.get("plotly_chart") if words in chart.proto.spec]
+    return json.loads(chart.proto.spec)
+
+
+@pytest.fixture
+def no_every_step_model(tmp_path, monkeypatch):
+    monkeypatch.setattr(model.config, "EVERY_STEP_MODEL_PATH", tmp_path / "row_lstm_every_step.keras")
+
+
+def test_the_why_tab_answers_parts_1_and_2_with_the_drawing_s_numbers(app, weights, metrics_for_this_model,
+                                                                      no_every_step_model):
+    rgba = render(random_drawing(7, np.random.default_rng(0)))
+    draw(app, rgba)
+    expected = trace(to_model_input(rgba), weights)
+    assert any(markdown.value == explain.settle_sentence(expected) for markdown in app.markdown)
     open_tab(app, "Why the final output?")
+    assert not app.exception and not app.warning
+    assert [header.value for header in app.subheader][-2:] == [
+        "1 · Why a logistic regression at all?",
+        "2 · Isn't the final output a better estimate than the earlier ones?"]
     text = " ".join(markdown.value for markdown in app.markdown)
-    readout, probes = (metrics_for_this_model["readout_accuracy_per_step"],
-                       metrics_for_this_model["probe_accuracy_per_step"])
-    half = STEPS // 2
-    for number in (readout[half - 1], probes["h"][half - 1], probes["h"][-1],
-                   metrics_for_this_model["chance_accuracy"]):
-        assert f"{number:.1%}" in text
+    assert explain.drawing_story(expected) in text
+    assert explain.final_output_words(metrics_for_this_model) in text
+    assert "cross-entropy" in text  # part 1 in words
     table = app.dataframe[0].value
     assert list(table["test accuracy"]) == [f"{row['accuracy']:.2%}"
                                             for row in metrics_for_this_model["readout_alternatives"]]
-    assert not app.warning
+    assert any("every-step model" in info.value and "--every-step" in info.value for info in app.info)
+    spec = chart_with(app, "your drawing")
+    (drawing,) = [series for series in spec["data"] if series["name"].startswith("your drawing")]
+    np.testing.assert_allclose(figure_values(drawing["y"]), expected.step_probabilities[:, 7], rtol=1e-6)
+
+
+def figure_values(values) -> np.ndarray:
+    """Plotly's JSON holds arrays as lists or as base64 typed arrays ({"dtype", "bdata"})."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.asarray(values)
+
+
+def test_a_second_model_file_plays_the_drawing_through_both(app, weights, metrics_for_this_model, tmp_path,
+                                                            monkeypatch):
+    second = tmp_path / "row_lstm_every_step.keras"  # the main model as a stand-in: both must agree
+    second.write_bytes(MODEL_PATH.read_bytes())
+    monkeypatch.setattr(model.config, "EVERY_STEP_MODEL_PATH", second)
+    rgba = render(random_drawing(3, np.random.default_rng(1)))
+    draw(app, rgba)
+    open_tab(app, "Why the final output?")
+    assert not app.exception
+    expected = trace(to_model_input(rgba), weights)
+    text = " ".join(markdown.value for markdown in app.markdown)
+    assert explain.two_models_story(expected, expected) in text
+    names = [series["name"] for series in chart_with(app, "your drawing")["data"]]
+    assert sum(name.startswith("your drawing") for name in names) == 2
+    # metrics.json measured another every-step file: its test-set curve is left out, with a note.
+    stale = {**metrics_for_this_model, "every_step_model": {
+        "sha256": "0" * 64, "readout_accuracy_per_step": metrics_for_this_model["readout_accuracy_per_step"]}}
+    model.config.METRICS_PATH.write_text(json.dumps(stale))
+    app.run()
+    assert any("describes another every-step model file" in info.value for info in app.info)
+    names = [series["name"] for series in chart_with(app, "your drawing")["data"]]
+    assert not [name for name in names if name.startswith("every-step model")]
+    assert sum(name.startswith("your drawing") for name in names) == 2
+
+
+def test_a_broken_second_model_file_is_skipped_with_a_note(app, metrics_for_this_model, tmp_path,
+                                                          monkeypatch):
+    broken = tmp_path / "row_lstm_every_step.keras"
+    broken.write_bytes(b"not a zip file")
+    monkeypatch.setattr(model.config, "EVERY_STEP_MODEL_PATH", broken)
+    draw(app, render(random_drawing(1, np.random.default_rng(0))))
+    open_tab(app, "Why the final output?")
+    assert not app.exception
+    assert any("could not be loaded" in info.value for info in app.info)
+
+
+def test_the_readout_tab_answers_part_3_with_the_drawing_s_numbers(app, weights, metrics_for_this_model):
+    rgba = render(random_drawing(7, np.random.default_rng(0)))
+    draw(app, rgba)
+    open_tab(app, "From the last output to a digit")
+    assert not app.exception
+    expected = trace(to_model_input(rgba), weights)
+    readout = take_apart(expected.hidden_states[-1], weights.readout_weights, weights.readout_bias)
+    text = " ".join(markdown.value for markdown in app.markdown)
+    assert explain.readout_shapes(expected, readout) in text
+    assert explain.logit_sentence(readout, 7) in text
+    code = " ".join(block.value for block in app.code)
+    for line in ("def build_model(", "return_sequences=True", "outputs[-1]", "_, encoding = tf.nn.rnn(",
+                 "state_is_tuple=False", "learn.models.logistic_regression(encoding, y)"):
+        assert line in code
+    spec = chart_with(app, "softmax")
+    (bars,) = [series for series in spec["data"] if series["name"] == "logits"]
+    np.testing.assert_allclose(figure_values(bars["x"]), readout.logits, rtol=1e-5)
+    app.segmented_control(key="readout_digit_7").set_value(3).run()
+    assert explain.logit_sentence(readout, 3) in " ".join(markdown.value for markdown in app.markdown)
 
 
 def test_metrics_of_another_model_give_a_warning_and_the_rest_works(app, tmp_path, monkeypatch):
@@ -245,7 +329,8 @@ def test_gallery_loads_test_digits(mnist, app, monkeypatch):
         if kind == "Misread":
             assert any("misread" in markdown.value for markdown in app.markdown)
         if kind == "Late deciders":
-            (settle,) = re.findall(r"since step \*\*(\d+)\*\*", " ".join(m.value for m in app.markdown))
+            words = " ".join(markdown.value for markdown in app.markdown)
+            (settle,) = re.findall(r"settled on \*\*\d\*\* at step (\d+)", words)
             assert int(settle) >= 25
 
 

@@ -1,11 +1,22 @@
-"""The words and equations beside the charts quote the trace and the metrics."""
+"""The words and equations beside the charts quote the trace, the weights and the metrics: the
+tests vary those and check that the words follow. Fake traces spell out a path to an answer."""
+
+import inspect
+import re
 
 import numpy as np
 import pytest
 
 import explain
-from model.config import CONFIG
-from model.trace import trace
+import gallery
+from model.config import CONFIG, RowLstmConfig
+from model.drawn_digits import random_drawing, render
+from model.network import build_model
+from model.preprocess import to_model_input
+from model.readout import take_apart
+from model.trace import Trace, trace
+
+STEPS, UNITS, CLASSES = CONFIG.timesteps, CONFIG.units, CONFIG.classes
 
 
 def test_step_numbers_quote_the_trace(weights):
@@ -26,21 +37,12 @@ def test_percent_never_rounds_up_to_certainty():
     assert explain.percent(0.99995) == "over 99.9%"
 
 
-def test_equations_and_takeaways_quote_their_numbers(weights):
+def test_equations_quote_their_numbers(weights):
     steps = trace(np.eye(CONFIG.image_size, dtype=np.float32), weights)
     numbers = explain.step_numbers(steps, 7)
     equations = explain.step_equations(numbers)
     assert equations.startswith(r"\begin{aligned}") and equations.endswith(r"\end{aligned}")
     assert f"{numbers['mean_i']:.2f}" in equations and f"{numbers['forgetting']} " in equations
-    half = CONFIG.timesteps // 2
-    accuracies = list(np.linspace(0.1, 0.99, CONFIG.timesteps))
-    metrics = {"readout_accuracy_per_step": accuracies, "chance_accuracy": 0.1135,
-               "probe_accuracy_per_step": {"h": accuracies, "c": accuracies},
-               "decision_step": {"median": 19.0}}
-    text = explain.why_takeaways(metrics)
-    for number in (accuracies[half - 1], accuracies[-1], 0.1135):
-        assert f"{number:.1%}" in text
-    assert "step 19" in text and f"$h_{{{CONFIG.timesteps}}}$" in text
 
 
 @pytest.mark.parametrize("top, settle, sure, words", [
@@ -74,3 +76,214 @@ def test_step_caption_names_the_row_and_the_leader(weights):
     leader = int(steps.step_probabilities[15].argmax())
     assert explain.step_caption(steps, 16) == (
         f"Step 16: reading row 16 - the readout says {leader}, {steps.step_probabilities[15, leader]:.0%}")
+
+
+def fake_trace(first_ink: int, answers: dict[int, tuple[int, float]], steps: int = STEPS,
+               units: int = 4) -> Trace:
+    """A trace whose rows are blank above `first_ink` and whose readout says, from each step in
+    `answers` (1-based) on, the digit given with the probability given (the rest shared out)."""
+    inputs = np.zeros((steps, CONFIG.features), dtype=np.float32)
+    inputs[first_ink - 1:, 10:18] = 1.0
+    probabilities = np.empty((steps, CLASSES), dtype=np.float32)
+    current = None
+    for t in range(1, steps + 1):
+        current = answers.get(t, current)
+        digit, p = current
+        probabilities[t - 1] = (1.0 - p) / (CLASSES - 1)
+        probabilities[t - 1, digit] = p
+    states = np.zeros((steps, units), dtype=np.float32)
+    return Trace(inputs, states, states, states, states, states, states, probabilities)
+
+
+def metrics(readout_last=0.9937, every_last=0.9900, mlp=0.9941, logistic=0.9939, images=10_000,
+            shift=0.0) -> dict:
+    """Metrics in the shape model/evaluate.py writes, with curves that `shift` moves."""
+    steps = np.arange(1, STEPS + 1) / STEPS
+    probe = np.clip(steps ** 0.5 + shift, 0, 1)
+    readout = np.clip(steps ** 4 + shift, 0, 1)
+    readout[-1] = readout_last
+    every = np.clip(probe - 0.02, 0, 1)
+    every[-1] = every_last
+    return {
+        "data": {"test_images": images, "probe_training_images": 55_000},
+        "chance_accuracy": 0.1135 + shift,
+        "decision_step": {"median": 19.0 + 10 * shift},
+        "readout_accuracy_per_step": list(readout),
+        "probe_accuracy_per_step": {"h": list(probe), "c": list(np.clip(probe - 0.004, 0, 1))},
+        "readout_alternatives": [
+            {"key": "h_last_readout", "name": "h_28, trained readout", "accuracy": readout_last, "note": "a"},
+            {"key": "h_last_probe", "name": "h_28, logistic regression", "accuracy": logistic, "note": "b"},
+            {"key": "h_last_mlp", "name": "MLP 128 -> 64 -> 10 on h_28", "accuracy": mlp, "note": "c"},
+        ],
+        "every_step_model": {"readout_accuracy_per_step": list(every), "test_accuracy": every_last},
+    }
+
+
+
+
+@pytest.mark.parametrize("first_ink, wrong_step, wrong_digit, wrong_p, settle, final", [
+    (6, 9, 3, 0.63, 17, 7),
+    (4, 12, 5, 0.41, 20, 2),
+])
+def test_drawing_story_tells_the_trace(first_ink, wrong_step, wrong_digit, wrong_p, settle, final):
+    story = explain.drawing_story(fake_trace(first_ink, {
+        1: (1, 0.4), first_ink: (final, 0.3), wrong_step: (wrong_digit, wrong_p), settle: (final, 0.97)}))
+    assert story.startswith(f"**Your {final}** (97.0% at step {STEPS}).")
+    assert f"Rows 1 to {first_ink - 1} are blank, so up to step {first_ink - 1}" in story
+    assert f"answer went {final} → {wrong_digit} → {final}" in story
+    assert f"At step {wrong_step} the readout said {wrong_digit} ({wrong_p:.1%})" in story
+    assert (f"settled on **{final}** at step {settle}, {settle - first_ink} rows after the ink starts "
+            f"(row {first_ink}), with {STEPS - settle} rows still to read") in story
+
+
+def test_an_answer_held_since_the_blank_rows_settles_nothing():
+    one = fake_trace(5, {1: (1, 0.3), 9: (1, 0.99)})
+    assert one.decision_step == 1
+    sentence = explain.settle_sentence(one)
+    assert sentence.startswith("The readout said **1** before it met any ink")
+    assert "rows 1 to 4 are blank" in sentence
+    assert "nothing to settle" in sentence and "settled on" not in sentence
+    at_the_ink = explain.settle_sentence(fake_trace(5, {1: (1, 0.3), 5: (4, 0.9)}))
+    assert "settled on **4** at step 5, at the first inked row itself" in at_the_ink
+
+
+def test_gallery_pointer_names_real_gallery_kinds_and_the_threshold():
+    assert {explain.LATE_DECIDERS, explain.MISREAD} <= set(gallery.GALLERY_KINDS)
+    early = explain.gallery_pointer(fake_trace(5, {1: (1, 0.3), 12: (7, 0.9)}), late_step=25)
+    assert "settle only at step 25 or later" in early and "Misread" in early
+    late = explain.gallery_pointer(fake_trace(5, {1: (1, 0.3), 26: (7, 0.9)}), late_step=24)
+    assert "Yours settled late (step 26)" in late and "step 24 or later" in late
+
+
+def test_two_models_story_compares_them():
+    last_step = fake_trace(5, {1: (1, 0.3), 14: (7, 0.6), 20: (7, 0.99)})
+    every_step = fake_trace(5, {1: (1, 0.3), 9: (7, 0.8)})
+    story = explain.two_models_story(last_step, every_step)
+    assert (f"Halfway (step {STEPS // 2}), the last-step model gives your 7 60.0%, the every-step model "
+            "80.0%") in story
+    assert "the last-step model settles at step 14, the every-step model at step 9" in story
+    disagree = explain.two_models_story(last_step, fake_trace(5, {1: (1, 0.3), 9: (2, 0.7)}))
+    assert "They disagree at the end: the last-step model says 7 (99.0%), the every-step model 2 (70.0%)" \
+        in disagree
+
+
+@pytest.mark.parametrize("mlp, logistic, words", [
+    (0.9941, 0.9939, "does not measurably help"),
+    (0.9960, 0.9900, "The bigger head helps: +0.60 points (60 digits)"),
+    (0.9850, 0.9939, "The bigger head does worse: -0.89 points (89 digits)"),
+])
+def test_mlp_head_verdict_is_computed(mlp, logistic, words):
+    verdict = explain.mlp_head_verdict(metrics(mlp=mlp, logistic=logistic))
+    assert words in verdict
+    assert f"reads {mlp:.2%}" in verdict and f"{logistic:.2%}." in verdict
+    noise = 2 * np.sqrt(logistic * (1 - logistic) / 10_000)
+    assert f"±{100 * noise:.2f} points" in verdict
+
+
+def test_mlp_head_verdict_waits_for_its_row():
+    incomplete = metrics()
+    incomplete["readout_alternatives"] = incomplete["readout_alternatives"][:2]
+    assert explain.mlp_head_verdict(incomplete) is None
+    assert explain.mlp_head_verdict({}) is None
+
+
+@pytest.mark.parametrize("shift", [0.0, -0.05])
+def test_final_output_words_quote_the_curves(shift):
+    m = metrics(shift=shift)
+    words = explain.final_output_words(m)
+    half = STEPS // 2
+    for number in (m["probe_accuracy_per_step"]["h"][half - 1], m["readout_accuracy_per_step"][half - 1],
+                   m["chance_accuracy"]):
+        assert f"{number:.1%}" in words
+    assert f"settles only at step {m['decision_step']['median']:.0f}" in words
+    assert "within 0.4 points of $h_t$ at every step" in words
+
+
+@pytest.mark.parametrize("every_last, effect", [
+    (0.9900, "training only the last step gains 0.37 points there (37 of 10,000 test digits)"),
+    (0.9970, "training only the last step costs 0.33 points there (33 of 10,000 test digits)"),
+    (0.9935, "training only the last step makes no measurable difference there"),
+])
+def test_every_step_words_say_what_training_the_last_step_costs(every_last, effect):
+    m = metrics(every_last=every_last)
+    words = explain.every_step_words(m)
+    assert effect in words
+    half = STEPS // 2
+    curve = m["every_step_model"]["readout_accuracy_per_step"]
+    assert f"At step {half} it reads {curve[half - 1]:.1%}" in words
+    assert f"At step {STEPS}: {every_last:.2%} against {0.9937:.2%}" in words
+    assert f"passes 90% at step {explain.first_step_reaching(curve, 0.9)}" in words
+
+
+def test_every_step_words_wait_for_the_model():
+    m = metrics()
+    del m["every_step_model"]
+    assert explain.every_step_words(m) is None
+
+
+def test_probe_definition_counts_from_metrics():
+    assert "the 55,000 training digits" in explain.probe_definition(metrics())
+    m = metrics()
+    m["data"]["probe_training_images"] = 1_234
+    assert "the 1,234 training digits" in explain.probe_definition(m)
+    assert "fresh logistic regression" in explain.probe_definition({})
+    m["probe_accuracy_per_step"]["method"] = "L-BFGS to convergence"
+    assert explain.probe_definition(m).endswith("(Fitted as: L-BFGS to convergence.)")
+
+
+def test_original_code_words_follow_the_config():
+    words = explain.original_code_words(RowLstmConfig(units=64))
+    assert "128 numbers" in words and "64 numbers" in words and "state_is_tuple=False" in words
+    assert "`outputs[-1]`" in words and "fit_transform(X_test)" in words
+    assert f"{2 * UNITS} numbers" in explain.original_code_words()
+
+
+
+
+
+
+
+
+def test_shapes_and_logit_sentence_use_the_drawing(weights):
+    drawn = trace(to_model_input(render(random_drawing(4, np.random.default_rng(2)))), weights)
+    readout = take_apart(drawn.hidden_states[-1], weights.readout_weights, weights.readout_bias)
+    table = explain.readout_shapes(drawn, readout)
+    assert f"`(batch, {STEPS}, {CONFIG.features})`" in table and f"`(batch, {UNITS})`" in table
+    assert "`outputs[:, -1, :]`" in table and f"**{readout.prediction}**" in table
+    runner_up = int(np.argsort(readout.probabilities)[-2])
+    largest = readout.logits[readout.prediction]
+    assert f"largest {readout.prediction}: {largest:.2f}; next {runner_up}: " in table
+    assert f"{runner_up}: {explain.percent(readout.probabilities[runner_up])}" in table
+    assert f"{drawn.hidden_states[-1][0]:.2f}" in table
+    digit = (readout.prediction + 1) % CLASSES
+    sentence = explain.logit_sentence(readout, digit)
+    bias = float(weights.readout_bias[digit])
+    assert f"Digit {digit}: its logit {readout.logits[digit]:.2f} is the bias {bias:+.2f}" in sentence
+    (first_up,) = re.findall(r"Pushing it up most: unit (\d+)", sentence)
+    assert int(first_up) == int(np.argmax(readout.contributions[digit])) + 1
+
+
+def test_model_definition_is_read_from_the_file():
+    from model import network
+
+    assert explain.model_definition_source(network.__file__) == inspect.getsource(build_model).rstrip()
+    with pytest.raises(ValueError, match="no function 'nowhere'"):
+        explain.model_definition_source(network.__file__, "nowhere")
+
+
+def test_keras_code_for_all_outputs_reads_the_same_last_output(keras_model):
+    import keras
+
+    namespace = {"keras": keras}
+    exec(explain.keras_all_outputs_code(), namespace)
+    every_output = keras.Model(namespace["rows"], namespace["probabilities"])
+    for layer in ("lstm", "readout"):
+        every_output.get_layer(layer).set_weights(keras_model.get_layer(layer).get_weights())
+    images = np.random.default_rng(0).uniform(size=(3, STEPS, CONFIG.features)).astype(np.float32)
+    np.testing.assert_allclose(every_output(images), keras_model(images), atol=1e-6)
+
+
+def test_original_readout_sentence_follows_the_config():
+    assert "256 numbers" in explain.original_readout_sentence()
+    assert "$[c_{20}; h_{20}]$, 64 numbers" in explain.original_readout_sentence(RowLstmConfig(image_size=20,
+                                                                                                units=32))

@@ -11,6 +11,7 @@ from model.config import CONFIG
 from model.drawn_digits import random_drawing, render
 from model.preprocess import to_model_input
 from model.trace import trace
+from test_explain import fake_trace
 
 STEPS, UNITS, CLASSES = CONFIG.timesteps, CONFIG.units, CONFIG.classes
 
@@ -124,6 +125,18 @@ def test_each_layout_keeps_its_text_size(seven, layout_name):
     assert any(trace_.name == "h_1" for trace_ in fig.data) is not style.stacked  # no heatmap on a phone
 
 
+def settle_label(fig) -> str:
+    """The text beside the settle line in the last frame."""
+    return [text for text in frame_traces(fig, STEPS)["settles"].text if text][0]
+
+
+def test_an_answer_held_since_the_blank_rows_is_not_called_settled(seven):
+    assert settle_label(figures.playback_figure(seven)).startswith(
+        f"settles on 7<br>at step {int(seven.decision_step)}")
+    one = fake_trace(5, {1: (1, 0.3), 9: (1, 0.99)})  # ink from row 5; "1" from step 1 on
+    assert settle_label(figures.playback_figure(one)).startswith("1 since the blank rows:<br>nothing to settle")
+
+
 def test_playback_is_lean_and_plays_in_the_browser(playback):
     spec = pio.to_json(playback, validate=False)
     assert len(spec) < 200_000, "per-frame payloads should be small"
@@ -148,15 +161,3 @@ def test_step_figure_shows_the_four_gates_and_both_states_at_step_t(seven):
     assert ((np.asarray(forget_closed) < 0.5) | (np.asarray(forget_closed) == 0)).all()
     (previous_cell,) = [trace_ for trace_ in fig.data if trace_.name == "c_{t-1}"]
     np.testing.assert_array_equal(previous_cell.y, seven.cell_states[t - 2])
-
-
-def test_why_figure_overlays_this_input_on_the_measured_curves(seven):
-    steps = np.arange(1, STEPS + 1) / STEPS
-    metrics = {"readout_accuracy_per_step": list(steps ** 3), "chance_accuracy": 0.1135,
-               "probe_accuracy_per_step": {"h": list(steps), "c": list(steps ** 0.5)}}
-    fig = figures.why_figure(metrics, seven)
-    names = [trace_.name for trace_ in fig.data]
-    assert len(names) == 4 and names[-1].startswith(f"this input: probability of {int(seven.prediction)}")
-    np.testing.assert_array_equal(fig.data[2].y, metrics["readout_accuracy_per_step"])
-    np.testing.assert_array_equal(fig.data[3].y, seven.step_probabilities[:, int(seven.prediction)])
-    assert [trace_.name for trace_ in figures.why_figure(None, seven).data] == names[-1:]

@@ -7,7 +7,7 @@ import pytest
 
 from model.config import CONFIG
 from model.network import build_model
-from model.trace import LstmWeights, decision_step, trace
+from model.trace import LstmWeights, decision_step, first_inked_step, trace
 
 TOLERANCE = 1e-5
 
@@ -79,3 +79,13 @@ def test_decision_step():
     assert decision_step(one_hot[[7, 7, 7]]) == 1  # never changes
     assert decision_step(one_hot[[7, 2, 7]]) == 3  # the last step alone counts
     assert decision_step(np.stack([one_hot[[1, 2, 2]], one_hot[[2, 1, 2]]])).tolist() == [2, 3]
+
+
+def test_first_inked_step_skips_blank_and_faint_rows():
+    image = np.zeros((CONFIG.timesteps, CONFIG.features), dtype=np.float32)
+    assert first_inked_step(image) is None
+    image[3, 5] = 0.05  # fainter than the preprocessing's ink threshold: background
+    image[7, 9] = 0.6
+    assert first_inked_step(image) == 8
+    image[0, 0] = 1.0
+    assert first_inked_step(image) == 1
