@@ -37,6 +37,7 @@ DEFAULT_DATABASE = Path(__file__).resolve().parent / "data" / "rooms.sqlite3"
 ROOM_LIFETIME_S = 24 * 3600
 SEND_INTERVAL_S = 2.0  # one drawing per session every 2 s: a person draws slower than that
 MAX_DRAWINGS_PER_ROOM = 500
+MAX_OPEN_ROOMS = 1_000  # a bound on what a script hammering "open a room" can fill the database with
 MAX_STROKES = 500  # far more than any digit needs; a bigger count is not a drawing
 SQLITE_BUSY_TIMEOUT_S = 10.0
 PIXELS = CONFIG.image_size * CONFIG.image_size  # 784 bytes per drawing
@@ -86,6 +87,14 @@ class Drawing:
     @property
     def correct(self) -> bool:
         return self.meant == self.read
+
+
+@dataclass(frozen=True)
+class RoomStatus:
+    code: str
+    expires_at: float
+    closed: bool
+    drawings: int  # how many so far
 
 
 @dataclass(frozen=True)
@@ -155,10 +164,10 @@ class Store:
 
     def __init__(self, url: str | None = None, *, room_lifetime_s: float = ROOM_LIFETIME_S,
                  send_interval_s: float = SEND_INTERVAL_S, max_drawings: int = MAX_DRAWINGS_PER_ROOM,
-                 clock=time.time):
+                 max_open_rooms: int = MAX_OPEN_ROOMS, clock=time.time):
         self.url = url or database_url()
         self.room_lifetime_s, self.send_interval_s = room_lifetime_s, send_interval_s
-        self.max_drawings, self.clock = max_drawings, clock
+        self.max_drawings, self.max_open_rooms, self.clock = max_drawings, max_open_rooms, clock
         self._last_send: dict[str, float] = {}  # session -> time of its last accepted drawing
         self._last_send_lock = threading.Lock()
         self.engine = self._connect(self.url)
@@ -230,6 +239,10 @@ class Store:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
             try:
                 with self._write() as connection, connection.begin():
+                    if connection.execute(sa.select(sa.func.count()).select_from(rooms)).scalar_one() \
+                            >= self.max_open_rooms:
+                        raise ValueError(f"{self.max_open_rooms} rooms are open already; try again tomorrow, "
+                                         "when some have expired.")
                     connection.execute(rooms.insert().values(
                         code=code, secret_sha256=_sha256(secret), created_at=now,
                         expires_at=now + self.room_lifetime_s, closed=False))
@@ -263,6 +276,15 @@ class Store:
             Drawing(row.id, row.created_at, np.frombuffer(row.pixels, np.uint8).reshape(size, size),
                     row.strokes, row.meant, row.read, np.frombuffer(row.step_predictions, np.uint8))
             for row in rows))
+
+    def room_status(self, code) -> RoomStatus:
+        """The room without its drawings (their count only); ValueError for an unknown or expired code."""
+        code = normalise_code(code)
+        with self.engine.connect() as connection, connection.begin():
+            room = self._open_room(connection, code)
+            count = connection.execute(sa.select(sa.func.count()).select_from(drawings)
+                                       .where(drawings.c.room_code == code)).scalar_one()
+        return RoomStatus(room.code, room.expires_at, bool(room.closed), count)
 
     def is_presenter(self, code, secret) -> bool:
         """Whether `secret` is this room's presenter secret (False for unknown rooms too)."""

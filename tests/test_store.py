@@ -175,6 +175,18 @@ def test_a_full_room_refuses_more(make_store, clock):
     assert len(rooms_store.room_summary(code).drawings) == 3
 
 
+def test_status_counts_drawings_and_the_number_of_open_rooms_is_capped(make_store):
+    rooms_store = make_store(max_open_rooms=2)
+    room = rooms_store.create_room()
+    rooms_store.add_drawing(room.code, "phone", **a_drawing())
+    status = rooms_store.room_status(room.code)
+    assert (status.code, status.drawings, status.closed) == (room.code, 1, False)
+    rooms_store.create_room()
+    with pytest.raises(ValueError, match="2 rooms are open already"):
+        rooms_store.create_room()
+    assert count_rows(rooms_store, store.rooms) == 2
+
+
 def test_only_the_presenter_secret_removes_drawings_and_closes_the_room(make_store):
     rooms_store = make_store()
     room, other = rooms_store.create_room(), rooms_store.create_room()
