@@ -19,6 +19,7 @@ from streamlit_drawable_canvas import st_canvas  # noqa: E402
 
 import explorer_state  # noqa: E402
 import figures  # noqa: E402
+import room  # noqa: E402
 from model import config  # noqa: E402
 from model.data import (  # noqa: E402
     MnistFileError, data_dir_from_env, load_mnist_if_available, sha256_of, to_unit_float,
@@ -121,6 +122,11 @@ check = explorer_state.check_metrics(config.METRICS_PATH, sha256)
 metrics = check.metrics
 steps, units = config.CONFIG.timesteps, config.CONFIG.units
 
+room_code = room.room_ui()  # ?room=CODE, or None; ?room=new opens one
+if room_code is not None and room.is_wall():  # the projector's page instead of the explorer
+    room.wall_ui(room_code, metrics)
+    st.stop()
+
 st.title("Row-LSTM Explorer")
 st.markdown(f"An LSTM with {units} units reads a {steps} × {steps} digit **one row per step**: {steps} "
             f"steps of {config.CONFIG.features} pixels. After the last row, a logistic-regression readout "
@@ -178,6 +184,9 @@ with result_column:  # filled first, so that the prediction reaches the browser 
         st.markdown(f"The readout's favourite has been **{prediction}** since step **{settle}** of {steps}.")
         runner_up = int(np.argsort(analysis.probabilities)[-2])
         st.caption(f"Runner-up: {runner_up} at {explorer_state.percent(analysis.probabilities[runner_up])}.")
+    if room_code is not None and draw_tab.open:
+        room.send_ui(room_code, image, strokes, None if analysis is None else int(analysis.prediction),
+                     None if analysis is None else analysis.step_predictions)
     with st.container(key="result_marker"):
         st.caption(f"Analysed run {run} · {verdict}")
 with input_column:

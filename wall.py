@@ -85,7 +85,7 @@ def tile(pixels: np.ndarray, scale: int = TILE_SCALE) -> np.ndarray:
     return np.repeat(np.repeat(pixels, scale, axis=0), scale, axis=1)
 
 
-def room_accuracy_figure(numbers: WallNumbers, metrics: dict | None) -> go.Figure:
+def room_accuracy_figure(numbers: WallNumbers, metrics: dict | None, height: int = 380) -> go.Figure:
     """The room's readout accuracy per step against the MNIST test set's (metrics.json)."""
     fig = go.Figure()
     steps = np.arange(1, CONFIG.timesteps + 1)
@@ -101,7 +101,7 @@ def room_accuracy_figure(numbers: WallNumbers, metrics: dict | None) -> go.Figur
     fig.update_xaxes(title_text="step t (rows read)", range=[0.5, CONFIG.timesteps + 0.5], dtick=4)
     fig.update_yaxes(title_text="read as meant", range=[0, 1.03], tickformat=".0%")
     fig.update_traces(hovertemplate="step %{x}: %{y:.0%}")
-    fig.update_layout(height=380, font=FONT, template="plotly_white", hovermode="x unified",
+    fig.update_layout(height=height, font=FONT, template="plotly_white", hovermode="x unified",
                       margin=dict(l=70, r=20, t=10, b=60),
                       legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
     return fig
