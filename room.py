@@ -32,9 +32,14 @@ PLOT = dict(theme=None, config={"displaylogo": False, "displayModeBar": False})
 
 
 @st.cache_resource(show_spinner=False)
+def connect(url: str) -> store.Store:
+    return store.Store(url)
+
+
 def open_store() -> store.Store:
-    """One connection pool per server: SQLite at ROOMS_DB (data/rooms.sqlite3), or DATABASE_URL."""
-    return store.Store()
+    """One connection pool per server and database: DATABASE_URL, else the SQLite file ROOMS_DB
+    (data/rooms.sqlite3 by default)."""
+    return connect(store.database_url())
 
 
 def _store_or_warn() -> store.Store | None:
