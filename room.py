@@ -185,13 +185,18 @@ def room_bar_ui(code: str) -> None:
             st.code(wall_link(code, secret), language=None)
 
 
-def send_ui(code: str, image: np.ndarray | None, strokes: int, prediction: int | None,
-            step_predictions: np.ndarray | None) -> None:
-    """Under the prediction: "I drew" (0-9) and "Send to the room"; says whether it arrived."""
+def to_query(code: str | None) -> dict[str, str]:
+    """The room's part of the address, kept when the page rewrites its query parameters."""
+    return {"room": code} if code else {}
+
+
+def send_ui(code: str, image: np.ndarray | None, strokes: int, analysis) -> None:
+    """Under the prediction: "I drew" (0-9) and "Send to the room"; says whether it arrived.
+    `analysis` is the model's trace of `image` (None when nothing is drawn)."""
     with st.container(key="room_send", border=True):
         st.markdown(f"**Send to room {code}**")
         meant = st.pills("I drew", range(10), key="room_meant")
-        drawn = image is not None and prediction is not None
+        drawn = image is not None and analysis is not None
         if st.button("Send to the room", type="primary", icon=":material/send:", key="room_send_button",
                      disabled=not drawn):
             if meant is None:
@@ -201,8 +206,9 @@ def send_ui(code: str, image: np.ndarray | None, strokes: int, prediction: int |
             if rooms is None:
                 return
             pixels = np.clip(np.round(image * 255), 0, 255).astype(np.uint8)  # (28, 28) in [0, 1] -> uint8
+            prediction = int(analysis.prediction)
             try:
-                rooms.add_drawing(code, _session_id(), pixels, strokes, meant, prediction, step_predictions)
+                rooms.add_drawing(code, _session_id(), pixels, strokes, meant, prediction, analysis.step_predictions)
                 count = rooms.room_status(code).drawings
             except ValueError as error:
                 st.warning(str(error))

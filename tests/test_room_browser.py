@@ -8,7 +8,7 @@ import pytest
 
 import store
 from model.drawn_digits import random_drawing
-from tests import browser as app_browser
+from scripts import browser as app_browser
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -48,7 +48,7 @@ def open_page(chromium, url: str, viewport: dict = app_browser.VIEWPORT, ready: 
     page = chromium.new_page(viewport=viewport)
     page.set_default_timeout(WAIT_MS)
     page.goto(url, timeout=FIRST_RUN_MS)
-    page.locator(ready).first.wait_for(timeout=FIRST_RUN_MS)
+    page.locator(ready).first.wait_for(state="attached", timeout=FIRST_RUN_MS)
     return page
 
 
@@ -56,9 +56,8 @@ def draw_and_send(page, digit: int) -> None:
     """Draw the digit with the mouse, pick it under "I drew" and press "Send to the room"."""
     strokes = random_drawing(digit, np.random.default_rng(0)).strokes  # read as drawn (test_browser.py)
     assert app_browser.draw_digit(page, strokes, WAIT_MS) == str(digit)
-    choice = page.locator(".st-key-room_meant [role='radio']", has_text=str(digit))
-    app_browser.next_run(page, choice.click, WAIT_MS)
-    app_browser.next_run(page, page.locator(".st-key-room_send_button button").click, WAIT_MS)
+    page.locator(".st-key-room_meant [role='radio']", has_text=str(digit)).click()
+    page.locator(".st-key-room_send_button button").click()  # the next run carries both
     page.locator(".st-key-room_sent").wait_for(timeout=WAIT_MS)
 
 

@@ -1,0 +1,134 @@
+"""The analysis views under the input, one per tab: the row-by-row playback, one step up close,
+and "why the final output?". Each *_ui function draws one view; figures come from figures.py
+and words from explain.py. Only the open tab's view is computed and drawn."""
+
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import numpy as np
+import streamlit as st
+
+import explain
+import export
+import figures
+import links
+from layouts import Slots
+from metrics_check import MetricsCheck
+from model import config
+from model.trace import LstmWeights, Trace, trace
+
+SPEEDS_MS, DEFAULT_SPEED_MS = (50, 100, 200, 400, 800), 200  # 200 ms per row: one person can follow
+PRESENT_SPEED_MS = 400  # a room, listening to the speaker too, needs twice as long
+SECTIONS = (":material/play_circle: Row by row", ":material/center_focus_strong: One step up close",
+            ":material/help: Why the final output?")
+# The figures carry their own template; Streamlit's chart theme would restyle them on every render.
+PLOT = dict(theme=None, config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def playback(image: np.ndarray, sha256: str, frame_ms: int, mode: str, show_ending: bool, start_step: int,
+             _weights: LstmWeights):
+    return figures.playback_figure(trace(image, _weights), frame_ms, mode, show_ending, start_step)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def step_up_close(image: np.ndarray, sha256: str, t: int, _weights: LstmWeights):
+    return figures.step_figure(trace(image, _weights), t)
+
+
+def views_ui(analysis: Trace | None, image: np.ndarray | None, source_name: str, link: links.Link,
+             sha256: str, weights: LstmWeights, check: MetricsCheck, slots: Slots,
+             start_step: int) -> links.Link:
+    """The analysis tabs; only the open one is computed and drawn. Returns the link to what is
+    on screen, with the open view."""
+    with slots.views:
+        playback_tab, step_tab, why_tab = st.tabs(SECTIONS, key="section", on_change="rerun")
+    view = links.VIEWS[[playback_tab.open, step_tab.open, why_tab.open].index(True)]
+    link = replace(link, view=view)
+    if playback_tab.open:
+        with playback_tab:
+            playback_ui(analysis, image, source_name, link, sha256, weights, slots, start_step)
+    if step_tab.open:
+        with step_tab:
+            step_ui(analysis, image, sha256, weights)
+    if why_tab.open:
+        with why_tab:
+            why_ui(analysis, check)
+    return link
+
+
+def share_ui(analysis: Trace, source_name: str, link: links.Link) -> None:
+    """A link to what is on screen, to copy, and the playback and the numbers to take away."""
+    address = f"{(st.context.url or '').split('?')[0]}?{urlencode(links.to_query(link))}"
+    with st.popover(":material/share: Link, GIF, data", key="share", width="stretch"):
+        st.caption("A link to this digit, view and layout (copy it with the icon on the right):")
+        st.code(address, language=None, wrap_lines=True)
+        st.download_button("Download GIF of the playback", lambda: export.playback_gif(analysis),
+                           file_name="row-lstm-playback.gif", mime="image/gif", icon=":material/gif_box:",
+                           on_click="ignore", key="download_gif")
+        st.download_button("Download data (JSON: probabilities, gates, h_t per step)",
+                           lambda: export.trace_json(analysis, source_name), file_name="row-lstm-trace.json",
+                           mime="application/json", icon=":material/download:", on_click="ignore",
+                           key="download_data")
+
+
+def playback_ui(analysis: Trace | None, image, source_name: str, link: links.Link, sha256: str,
+                weights: LstmWeights, slots: Slots, start_step: int) -> None:
+    if analysis is None:
+        st.info("The row-by-row playback appears here once there is a digit to read.")
+        return
+    steps = config.CONFIG.timesteps
+    if slots.controls is not None:  # a narrow column of its own: one control under the other
+        speed_column = ending_column = share_column = slots.controls
+    else:
+        speed_column, ending_column, share_column = st.columns([2, 1.2, 1.3], vertical_alignment="bottom")
+    frame_ms = speed_column.select_slider("Playback speed (ms per step)", SPEEDS_MS,
+                                          PRESENT_SPEED_MS if slots.mode == "present" else DEFAULT_SPEED_MS,
+                                          key="speed")
+    show_ending = ending_column.toggle("Show the ending", key="show_ending",
+                                       help="Draw every step's readout, faint, from the start")
+    with share_column:
+        share_ui(analysis, source_name, link)
+    if slots.mode == "desktop":
+        st.caption(f"Press ▶ Play under the chart, or drag its slider. At step t the LSTM has read rows 1…t. "
+                   f"The readout is applied to every $h_t$, though trained on $h_{{{steps}}}$ only.")
+    figure = playback(image, sha256, frame_ms, slots.mode, show_ending, start_step, weights)
+    st.plotly_chart(figure, key="playback", theme=None,
+                    config=PLOT["config"] | {"displayModeBar": slots.mode == "desktop"})
+
+
+def step_ui(analysis: Trace | None, image, sha256: str, weights: LstmWeights) -> None:
+    if analysis is None:
+        st.info("Gates and states of any one step appear here once there is a digit to read.")
+        return
+    steps = config.CONFIG.timesteps
+    figure_column, equation_column = st.columns([1, 1], gap="large")
+    t = equation_column.slider("Step t", 1, steps, steps // 2, key="step")
+    numbers = explain.step_numbers(analysis, t)
+    figure_column.plotly_chart(step_up_close(image, sha256, t, weights), **PLOT)
+    with equation_column:
+        st.markdown(f"At step {t} the LSTM reads row {t} ({numbers['ink']:.1f} pixels' worth of "
+                    f"ink) and updates all {numbers['units']} units at once. On the right, this "
+                    "step's numbers:")
+        st.latex(explain.step_equations(numbers))
+        st.caption("Gates: :green[teal] above one half (open), :orange[amber] below. States: "
+                   ":red[red] positive, :blue[blue] negative. σ squashes to 0…1; ⊙ multiplies unit "
+                   "by unit. W, U and b hold the four gates side by side, in Keras's order i, f, g, "
+                   f"o. V and $b_V$ are the readout, trained on $h_{{{steps}}}$ alone.")
+
+
+def why_ui(analysis: Trace | None, check: MetricsCheck) -> None:
+    st.markdown("> *Why is logistic regression used in the last layer? Isn't the LSTM's final output "
+                "a better estimate than earlier timesteps' outputs?* (a classic question about "
+                "TensorFlow's MNIST RNN example)")
+    metrics = check.metrics
+    if metrics is None:
+        st.warning(f"{check.problem} The numbers for this section are measured with "
+                   "`python -m model.evaluate`; run it, then reload the page.")
+    chart_column, text_column = st.columns([3, 2], gap="large")
+    chart_column.plotly_chart(figures.why_figure(metrics, analysis), **PLOT)
+    if metrics is not None:
+        text_column.markdown(explain.why_takeaways(metrics))
+        st.dataframe([{"readout input": row["name"], "test accuracy": f"{row['accuracy']:.2%}",
+                       "note": row["note"]} for row in metrics["readout_alternatives"]],
+                     hide_index=True, width="stretch")
