@@ -55,9 +55,10 @@ def open_page(chromium, url: str, viewport: dict = app_browser.VIEWPORT, ready: 
 def draw_and_send(page, digit: int) -> None:
     """Draw the digit with the mouse, pick it under "I drew" and press "Send to the room"."""
     strokes = random_drawing(digit, np.random.default_rng(0)).strokes  # read as drawn (test_browser.py)
-    assert app_browser.draw_digit(page, strokes, WAIT_MS) == str(digit)
-    page.locator(".st-key-room_meant [role='radio']", has_text=str(digit)).click()
-    page.locator(".st-key-room_send_button button").click()  # the next run carries both
+    # Wait for the whole run: until it ends, the page may still hold the panel's previous copy.
+    assert app_browser.draw_digit(page, strokes, WAIT_MS, selector=app_browser.RUN_MARKER) == str(digit)
+    page.locator(".st-key-room_meant").get_by_role("radio", name=str(digit), exact=True).first.click()
+    page.locator(".st-key-room_send_button button:not([disabled])").first.click()  # the next run carries both
     page.locator(".st-key-room_sent").wait_for(timeout=WAIT_MS)
 
 
