@@ -114,6 +114,9 @@ def capture_wall(chromium_path: str, path: Path) -> None:
         page.locator(".st-key-wall_chart .js-plotly-plot").wait_for(timeout=60_000)
         page.mouse.move(0, 0)
         time.sleep(1.0)  # let the chart and the tiles finish their first paint
+        # Between two refreshes: while the fragment reruns, Streamlit fades its elements (data-stale).
+        page.wait_for_function("() => document.querySelectorAll('[data-stale=\"true\"]').length === 0",
+                               polling="raf", timeout=60_000)
         save_png(page.screenshot(), path)
         chromium.close()
 
