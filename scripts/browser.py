@@ -340,8 +340,39 @@ def playback_step(page) -> int | None:
             const plot = document.querySelector(selector);
             if (!plot || !plot._fullLayout || !plot._fullLayout.sliders) return null;
             const slider = plot._fullLayout.sliders[0];
-            return Number(slider.steps[slider.active].label);
+            return slider.active + 1;  // steps are 1..T; most slider labels are left blank
         }""", PLAYBACK)
+
+
+PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True, is_mobile=True,
+             user_agent="Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        "Chrome/131.0.0.0 Mobile Safari/537.36")  # a phone, as the page's layout sees it
+PROJECTOR = dict(viewport={"width": 1280, "height": 720})
+
+
+def chart_texts(page, selector: str = ".js-plotly-plot") -> list[dict]:
+    """Every visible, non-empty SVG text in the charts: its text, box and font size in px."""
+    return page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector + ' text')].flatMap((text) => {
+            const box = text.getBoundingClientRect();
+            const style = getComputedStyle(text);
+            if (!text.textContent.trim() || box.width === 0 || style.display === 'none'
+                || style.visibility === 'hidden' || Number(style.opacity) === 0) return [];
+            return [{text: text.textContent, x: box.x, y: box.y, width: box.width, height: box.height,
+                     font_px: parseFloat(style.fontSize)}];
+        })""", selector)
+
+
+def overlapping(boxes: list[dict], tolerance_px: float = 1.0) -> list[tuple[str, str]]:
+    """Pairs of boxes that overlap by more than `tolerance_px` in both directions."""
+    pairs = []
+    for index, a in enumerate(boxes):
+        for b in boxes[index + 1:]:
+            overlap_x = min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"])
+            overlap_y = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
+            if overlap_x > tolerance_px and overlap_y > tolerance_px:
+                pairs.append((a["text"], b["text"]))
+    return pairs
 
 
 def press_play(page) -> None:
