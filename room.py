@@ -32,14 +32,14 @@ PLOT = dict(theme=None, config={"displaylogo": False, "displayModeBar": False})
 
 
 @st.cache_resource(show_spinner=False)
-def connect(url: str) -> store.Store:
-    return store.Store(url)
+def connect(url: str, send_interval_s: float) -> store.Store:
+    return store.Store(url, send_interval_s=send_interval_s)
 
 
 def open_store() -> store.Store:
     """One connection pool per server and database: DATABASE_URL, else the SQLite file ROOMS_DB
-    (data/rooms.sqlite3 by default)."""
-    return connect(store.database_url())
+    (data/rooms.sqlite3 by default). ROOM_SEND_INTERVAL_S changes the per-session rate limit."""
+    return connect(store.database_url(), float(os.environ.get("ROOM_SEND_INTERVAL_S", store.SEND_INTERVAL_S)))
 
 
 def _store_or_warn() -> store.Store | None:
