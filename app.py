@@ -23,6 +23,7 @@ import explain  # noqa: E402
 import figures  # noqa: E402
 import layouts  # noqa: E402
 import links  # noqa: E402
+import room  # noqa: E402
 import sources  # noqa: E402
 import views  # noqa: E402
 from metrics_check import check_metrics  # noqa: E402
@@ -145,6 +146,10 @@ def main() -> None:
     weights, sha256 = model_ui()
     check = check_metrics(config.METRICS_PATH, sha256)
     run = st.session_state["runs"] = st.session_state.get("runs", 0) + 1
+    room_code = room.room_ui()  # ?room=CODE (None without one); ?room=new opens a room
+    if room_code is not None and room.is_wall():  # the projector's wall instead of the explorer
+        room.wall_ui(room_code, check.metrics)
+        return
     opened = link_ui()
     slots = layouts.layout(st.session_state.mode)
     with slots.header:
@@ -154,6 +159,9 @@ def main() -> None:
     analysis = trace(source.image, weights) if source.image is not None else None
     with slots.result:  # filled first, so that the prediction reaches the browser first
         result_ui(analysis, source.label, slots.compact)
+        if room_code is not None and source.label is None:
+            room.send_ui(room_code, source.image, len(source.link.drawing.strokes) if source.link.drawing else 0,
+                         analysis)
         marker_ui("result_marker", run, source, analysis)
     if slots.seen is not None:
         with slots.seen:
@@ -161,7 +169,7 @@ def main() -> None:
     link = replace(source.link, step=st.session_state.get("step"), mode=slots.mode)
     link = views.views_ui(analysis, source.image, source.name, link, sha256, weights, check, slots,
                           opened.step or 1, model_file)
-    st.query_params.from_dict(links.to_query(link))
+    st.query_params.from_dict(links.to_query(link) | room.to_query(room_code))
     marker_ui("run_marker", run, source, analysis)
 
 

@@ -11,7 +11,10 @@ scripts/browser.py) and writes to assets/:
     presenter.png         presenter mode on a 1280 x 720 projector, the playback at step 16
     phone.png             the phone layout (390 x 844) right after drawing
 
-`--only room` makes just the last two.
+`--only room` makes just those two.
+
+    wall.png              a room's wall on a 1280 x 720 projector, after 30 scripted drawings
+                          (scripts/room_demo.py) were sent to it (`--only wall`)
 
 The GIF is scaled down and shares one 256-colour palette across its frames, so that all the
 pictures together stay well under 2 MB. Needs Chromium (/usr/bin/chromium, or $CHROMIUM).
@@ -21,6 +24,7 @@ import argparse
 import io
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,8 +32,10 @@ import numpy as np
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
+import store
 from model.drawn_digits import random_drawing
 from scripts import browser as app_browser
+from scripts.room_demo import room_drawings
 
 ASSETS = app_browser.REPO / "assets"
 VIEWPORT = {"width": 1280, "height": 1700}
@@ -37,6 +43,9 @@ DRAWING = (7, 3)  # digit and seed of the drawing shown: a 7 that looks like oth
 GIF_WIDTH = 760
 GIF_FRAME_MS, GIF_LAST_FRAME_MS = 250, 2500
 SPEED_FOR_CAPTURE = 800  # ms per step while capturing, so that no frame is missed
+WALL_VIEWPORT = {"width": 1280, "height": 720}
+WALL_DRAWINGS, WALL_SEED = 30, 1
+WALL_PUBLIC_URL = "http://classroom.example:8501"  # the join link shown, as PUBLIC_URL would set it
 
 
 def save_png(png: bytes, path: Path) -> None:
@@ -157,13 +166,43 @@ def draw(page, digit: int, seed: int) -> None:
     app_browser.wait_for_playback(page, timeout_ms=60_000)
 
 
+def capture_wall(chromium_path: str, path: Path) -> None:
+    """Send scripted drawings to a new room (through the store, one session each) in a fresh
+    SQLite file, then photograph its wall as a projector shows it, on a server of its own."""
+    database = Path(tempfile.mkdtemp(prefix="wall-asset-")) / "rooms.sqlite3"
+    rooms = store.Store(f"sqlite:///{database}")
+    code = rooms.create_room().code
+    for number, drawing in enumerate(room_drawings(WALL_DRAWINGS, seed=WALL_SEED)):
+        rooms.add_drawing(code, f"phone-{number}", **drawing.as_arguments())
+    rooms.close()
+    env = {"ROOMS_DB": str(database), "DATABASE_URL": "", "PUBLIC_URL": WALL_PUBLIC_URL}
+    with app_browser.AppServer(env=env, start_timeout_s=60) as server, sync_playwright() as playwright:
+        chromium = app_browser.launch_chromium(playwright, chromium_path)
+        page = chromium.new_page(viewport=WALL_VIEWPORT)
+        page.goto(f"{server.url}/?room={code}&view=wall")
+        page.wait_for_function("(wanted) => document.querySelectorAll(\"[class*='st-key-wall_drawing_']\").length"
+                               " >= wanted", arg=min(WALL_DRAWINGS, 10), timeout=120_000)
+        page.locator(".st-key-wall_chart .js-plotly-plot").wait_for(timeout=60_000)
+        page.mouse.move(0, 0)
+        time.sleep(1.0)  # let the chart and the tiles finish their first paint
+        # Between two refreshes: while the fragment reruns, Streamlit fades its elements (data-stale).
+        page.wait_for_function("() => document.querySelectorAll('[data-stale=\"true\"]').length === 0",
+                               polling="raf", timeout=60_000)
+        save_png(page.screenshot(), path)
+        chromium.close()
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-    parser.add_argument("--only", choices=("page", "gallery", "room"), nargs="+",
-                        default=("page", "gallery", "room"))
+    parser.add_argument("--only", choices=("page", "gallery", "room", "wall"), nargs="+",
+                        default=("page", "gallery", "room", "wall"))
     args = parser.parse_args(argv)
     ASSETS.mkdir(exist_ok=True)
+    if "wall" in args.only:
+        capture_wall(args.chromium, ASSETS / "wall.png")
+    if not set(args.only) - {"wall"}:
+        return
     env = {"MNIST_DIR": os.environ["MNIST_DIR"]} if os.environ.get("MNIST_DIR") else {}
     with app_browser.AppServer(env=env, start_timeout_s=60) as server, sync_playwright() as playwright:
         chromium = app_browser.launch_chromium(playwright, args.chromium)

@@ -50,3 +50,69 @@ def chromium_path() -> str:
         if candidate and Path(candidate).exists():
             return candidate
     skip_or_fail("Chromium is not installed (apt-get install chromium)")
+
+
+def _postgres_bin() -> Path | None:
+    """Debian's PostgreSQL server programs (apt-get install postgresql), newest version first."""
+    for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (folder / "initdb").exists() and (folder / "pg_ctl").exists():
+            return folder
+    found = shutil.which("initdb")
+    return Path(found).parent if found else None
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL cluster on a free loopback port, as the postgres user when run as root;
+    yields its SQLAlchemy URL (without a database name) and stops it afterwards.
+    TEST_POSTGRES_URL (e.g. postgresql+psycopg://user@host:5432) uses a running server instead."""
+    import socket
+    import subprocess
+    import tempfile
+
+    if os.environ.get("TEST_POSTGRES_URL"):
+        yield os.environ["TEST_POSTGRES_URL"].rstrip("/")
+        return
+    binaries = _postgres_bin()
+    if binaries is None:
+        skip_or_fail("PostgreSQL is not installed (apt-get install postgresql)")
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    folder = Path(tempfile.mkdtemp(prefix="rooms-postgres-"))
+    if as_postgres:
+        shutil.chown(folder, "postgres", "postgres")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data, log = folder / "data", folder / "server.log"
+    subprocess.run([*as_postgres, binaries / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"],
+                   check=True, capture_output=True)
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100"
+    started = subprocess.run([*as_postgres, binaries / "pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "start"],
+                             capture_output=True, text=True)
+    if started.returncode != 0:
+        pytest.fail(f"PostgreSQL did not start: {started.stderr}{log.read_text() if log.exists() else ''}")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run([*as_postgres, binaries / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A fresh, empty database on the throwaway server for one test; dropped afterwards."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(f"{postgres_server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')  # a generated identifier, not input
+    try:
+        yield f"{postgres_server}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

@@ -141,8 +141,8 @@ def test_bad_canvas_data_gives_a_warning_not_a_traceback(app):
 def test_clear_button_empties_the_canvas(app):
     draw(app, render(random_drawing(3, np.random.default_rng(0))))
     assert prediction(app) is not None
-    app.button[0].click().run()  # "Clear": the canvas gets a fresh key, so a fresh, empty state
-    assert [button.label for button in app.button] == ["Clear"]
+    app.main.button[0].click().run()  # "Clear": the canvas gets a fresh key, so a fresh, empty state
+    assert [button.label for button in app.main.button] == ["Clear"]  # the sidebar holds the rooms' buttons
     assert prediction(app) is None and not app.exception
 
 
