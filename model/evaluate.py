@@ -43,7 +43,7 @@ DRAWN_SEED_OFFSET = 10_000  # evaluation drawings never share a seed with traini
 CALIBRATION_BINS = 15
 CONFIDENT = 0.9  # a misread shown with at least this probability is a confident mistake
 BRUSH_BUCKETS = ((8, 16), (16, 24), (24, 32), (32, 40))  # canvas px; the page's default is 22
-SIZE_BUCKETS = ((90, 130), (130, 180), (180, 260))  # the digit's longer side, canvas px of 280
+SIZE_BUCKETS = ((90, 130), (130, 180), (180, 281))  # the ink's longer side, canvas px of 280
 DEFAULT_BRUSH = 22
 
 

@@ -12,7 +12,7 @@ def test_training_runs_end_to_end_and_writes_a_loadable_model(tmp_path, mnist):
     model_path, metrics_path = tmp_path / "tiny.keras", tmp_path / "tiny.json"
     train.main([
         "--data-dir", mnist.source, "--epochs", "1", "--train-limit", "256",
-        "--validation-size", "256", "--eval-limit", "300",
+        "--validation-size", "256", "--eval-limit", "300", "--drawn-per-digit", "3", "--no-cache",
         "--model-path", str(model_path), "--metrics-path", str(metrics_path),
     ])
     model = load_model(model_path)
@@ -22,5 +22,20 @@ def test_training_runs_end_to_end_and_writes_a_loadable_model(tmp_path, mnist):
     assert not list(tmp_path.glob("*.weights.h5"))  # the best-epoch checkpoint is cleaned up
     metrics = json.loads(metrics_path.read_text())
     assert metrics["data"]["test_images"] == 300
-    assert metrics["training"]["training_images"] == 256
+    assert metrics["training"]["training_images"]["mnist"] == 256
+    assert metrics["training"]["training_images"]["canvas_style"] > 256  # redrawn MNIST + 30 drawings
     assert len(metrics["probe_accuracy_per_step"]["h"]) == 28
+
+
+def test_every_step_training_files_its_model_beside_the_first(tmp_path, mnist):
+    model_path, metrics_path = tmp_path / "every.keras", tmp_path / "tiny.json"
+    train.main([
+        "--data-dir", mnist.source, "--every-step", "--epochs", "1", "--train-limit", "256",
+        "--validation-size", "256", "--eval-limit", "300", "--drawn-per-digit", "3", "--no-cache",
+        "--model-path", str(model_path), "--metrics-path", str(metrics_path),
+    ])
+    assert load_model(model_path).output_shape == (None, 10)  # shipped as the plain architecture
+    record = json.loads(metrics_path.read_text())["every_step_model"]
+    assert record["path"] == "every.keras" and len(record["readout_accuracy_per_step"]) == 28
+    assert record["test_accuracy"] == record["readout_accuracy_per_step"][-1]
+    assert record["training"]["temperature"] == 1.0
