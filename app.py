@@ -23,9 +23,9 @@ from model import config  # noqa: E402
 from model.data import (  # noqa: E402
     MnistFileError, data_dir_from_env, load_mnist_if_available, sha256_of, to_unit_float,
 )
-from model.network import load_model  # noqa: E402
 from model.preprocess import to_model_input  # noqa: E402
 from model.trace import LstmWeights, trace  # noqa: E402
+from model.weights_file import read_weights  # noqa: E402
 
 CANVAS_SIZE = 280  # px, square; the digit is cropped and scaled to 20 x 20 anyway
 INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
@@ -41,7 +41,7 @@ PLOT = dict(theme=None, config={"displaylogo": False, "modeBarButtonsToRemove": 
 
 @st.cache_resource(show_spinner="Loading the model…")
 def load_weights(path: str) -> LstmWeights:
-    return LstmWeights.from_keras(load_model(path))
+    return read_weights(path)  # zipfile + h5py: the server never imports TensorFlow
 
 
 @st.cache_resource(show_spinner=False)
