@@ -74,7 +74,7 @@ def bench_browser(repeats: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     from scripts.sessions import RssSampler, SessionResult, draw_play_clear, known_drawings
-    from tests.browser import AppServer, launch_chromium, open_app
+    from scripts.browser import AppServer, launch_chromium, open_app
 
     starts, interactive, rss_loaded, result = [], [], [], SessionResult()
     drawings = known_drawings(20)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from playwright.sync_api import sync_playwright
 
 from scripts.sessions import RssSampler, SessionResult, draw_play_clear, known_drawings, median, percentile
-from tests.browser import AppServer, launch_chromium, open_app
+from scripts.browser import AppServer, launch_chromium, open_app
 
 
 # Generous: with ten browsers and the server on two cores, each browser waits its turn to draw.

@@ -1,7 +1,7 @@
 """Make the pictures the README shows: MNIST_DIR=... python -m scripts.make_assets
 
 Starts the app on a free port, draws a 7 with the mouse in headless Chromium (the helpers of
-tests/browser.py) and writes to assets/:
+scripts/browser.py) and writes to assets/:
 
     overview.png          the page after the drawing: canvas, input, prediction, playback
     step_up_close.png     one step's gates and states beside the LSTM equations
@@ -25,7 +25,7 @@ from PIL import Image
 from playwright.sync_api import sync_playwright
 
 from model.drawn_digits import random_drawing
-from tests import browser as app_browser
+from scripts import browser as app_browser
 
 ASSETS = app_browser.REPO / "assets"
 VIEWPORT = {"width": 1280, "height": 1700}
@@ -98,7 +98,7 @@ def main(argv=None) -> None:
         chromium = app_browser.launch_chromium(playwright, args.chromium)
         page = app_browser.open_app(chromium, server.url, viewport=VIEWPORT)
         shown = app_browser.draw_digit(page, random_drawing(digit, np.random.default_rng(seed)).strokes,
-                                       marker=app_browser.RUN_MARKER)
+                                       selector=app_browser.RUN_MARKER)
         if shown != str(digit):
             raise RuntimeError(f"drew a {digit}, the page predicts {shown}")
         app_browser.wait_for_playback(page)
@@ -110,7 +110,8 @@ def main(argv=None) -> None:
         page.locator(".st-key-step input[type='range']").wait_for(state="attached")
         time.sleep(0.5)
         save_png(page.screenshot(clip=clip_between(page, "[data-testid='stTab']:has-text('Row by row')",
-                                                   ".st-key-run_marker")), ASSETS / "step_up_close.png")
+                                                   "[data-testid='stCaptionContainer']:has-text('Gates:')")),
+                 ASSETS / "step_up_close.png")
 
         app_browser.open_tab(page, "Why the final output?")
         page.locator("[data-testid='stDataFrame']").wait_for()

@@ -1,7 +1,7 @@
 """What the load, soak and benchmark scripts share: drawings whose answer is known, one
 browser session drawing and playing them, and a sampler of the server's memory.
 
-Built on tests/browser.py, the helpers the browser tests use, so the scripts drive the page
+Built on scripts/browser.py, the helpers the browser tests use, so the scripts drive the page
 exactly as the tests do.
 """
 
@@ -18,7 +18,7 @@ from model.drawn_digits import STYLES, Drawing, random_drawing, render
 from model.network import load_model
 from model.preprocess import to_model_input
 from model.trace import LstmWeights, trace
-from tests.browser import (
+from scripts.browser import (
     clear_canvas, playback_step, press_play, read_prediction, timed_stroke, wait_for_playback,
 )
 

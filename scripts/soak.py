@@ -10,7 +10,7 @@ import argparse
 from playwright.sync_api import sync_playwright
 
 from scripts.sessions import RssSampler, SessionResult, draw_play_clear, known_drawings, median
-from tests.browser import AppServer, launch_chromium, open_app
+from scripts.browser import AppServer, launch_chromium, open_app
 
 MAX_RSS_GROWTH = 0.10
 

@@ -60,7 +60,7 @@ def element_of(message: ForwardMsg) -> Element | None:
     proto = getattr(element, kind)
     if kind == "metric":
         return Element(kind, proto.body, proto.label)
-    if kind in ("markdown", "alert", "heading"):
+    if kind in ("markdown", "alert", "heading", "html"):
         return Element(kind, proto.body)
     if kind == "exception":
         return Element(kind, f"{proto.type}: {proto.message}")

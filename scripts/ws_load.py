@@ -31,7 +31,8 @@ import numpy as np
 
 from scripts.ws_client import Run, Session, png_data_url
 
-MARKER = re.compile(r"drawing with (\d+) strokes? · prediction (\d)")
+# The page's run marker (app.py, marker_ui): a hidden element whose data attributes name the source.
+MARKER = re.compile(r'data-run="\d+" data-source="drawing with (\d+) strokes?" data-prediction="(\d)"')
 POOL_SEEDS = 4  # drawings per digit in the pool: 40 different images
 
 
@@ -77,9 +78,9 @@ def check(run: Run, drawing: Drawing, strokes: int) -> str | None:
     shown = run.first("metric", "Prediction")
     if shown is None:
         return "no Prediction in the answer"
-    markers = [MARKER.search(text) for text in run.texts("markdown") if text.startswith("Analysed run")]
+    markers = [MARKER.search(text) for text in run.texts("html") if "data-run=" in text]
     if not markers or markers[0] is None:
-        return "no run marker in the answer"
+        return f"no drawing's run marker in the answer: {run.texts('html')[-1:]}"
     marker_strokes, marker_prediction = int(markers[0].group(1)), int(markers[0].group(2))
     if (marker_strokes, marker_prediction, shown[1].text) != (strokes, drawing.expected, str(drawing.expected)):
         return (f"answer for another drawing: {marker_strokes} strokes, prediction {shown[1].text} "
@@ -199,7 +200,7 @@ def main(argv=None) -> None:
     if args.url:
         report(args, asyncio.run(drive(args, args.server_pid)))
         return
-    from tests.browser import AppServer
+    from scripts.browser import AppServer
 
     with AppServer(start_timeout_s=60) as server:
         args.url = server.url

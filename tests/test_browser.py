@@ -1,7 +1,7 @@
 """The app in headless Chromium: real mouse strokes on the canvas, Plotly's own animation.
 
 Starts `streamlit run app.py` on a free port for this module and drives it with the helpers in
-tests/browser.py. Needs /usr/bin/chromium (the `chromium_path` fixture skips, or fails in CI).
+scripts/browser.py. Needs /usr/bin/chromium (the `chromium_path` fixture skips, or fails in CI).
 """
 
 import os
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from model.drawn_digits import random_drawing
-from tests import browser as app_browser
+from scripts import browser as app_browser
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -47,12 +47,12 @@ def test_drawing_with_the_mouse_updates_the_prediction(page, digit):
     assert app_browser.read_prediction(page) is None and prompt_visible(page)
     strokes = random_drawing(digit, np.random.default_rng(0)).strokes
     assert app_browser.draw_digit(page, strokes) == str(digit)
-    assert f"prediction {digit}" in app_browser.marker_text(page, app_browser.RESULT_MARKER)
+    assert app_browser.marker(page, app_browser.RESULT_MARKER)["prediction"] == str(digit)
 
 
 def test_play_button_advances_the_frames_in_the_browser(page):
     strokes = random_drawing(7, np.random.default_rng(0)).strokes
-    app_browser.draw_digit(page, strokes, marker=app_browser.RUN_MARKER)  # the playback too
+    app_browser.draw_digit(page, strokes, selector=app_browser.RUN_MARKER)  # the playback too
     marker = app_browser.run_marker(page)
     app_browser.wait_for_playback(page)
     assert app_browser.playback_step(page) == 28  # the figure opens on the last step
@@ -79,9 +79,9 @@ def test_clearing_brings_the_prompt_back(page):
 
 def test_gallery_digit_plays_back_and_the_drawing_survives(page, mnist):
     assert app_browser.draw_digit(page, random_drawing(7, np.random.default_rng(0)).strokes) == "7"
-    app_browser.open_tab(page, "MNIST test digits")
+    app_browser.open_tab(page, "MNIST test digits", timeout_ms=60_000)  # the first summarises the test set
     app_browser.next_run(page, page.get_by_role("button", name="#").nth(2).click)
-    assert "test digit #" in app_browser.run_marker(page)
+    assert app_browser.run_marker(page)["source"].startswith("test digit #")
     assert page.get_by_text("True label").is_visible()
     assert app_browser.read_prediction(page) is not None
     app_browser.open_tab(page, "Draw")  # the canvas stayed mounted in its tab

@@ -1,14 +1,16 @@
-"""Reusable Playwright helpers for driving the app in headless Chromium.
+"""Playwright helpers for driving the app in headless Chromium: start a server, open a page,
+draw on the canvas, wait for the run that follows, play the playback.
 
-Used by tests/test_browser.py and by the load, soak and benchmark scripts. The facts they rely
-on (measured, see shared/notes/browser-testing.md): the canvas sits in an open shadow root that
-Playwright's CSS selectors pierce, and the component sends a drawing about 200 ms after mouse-up.
+Used by tests/test_browser.py and by the load, soak, benchmark and asset scripts (product code
+never imports it). The facts they rely on (measured, see shared/notes/browser-testing.md): the
+canvas sits in an open shadow root that Playwright's CSS selectors pierce, and the component
+sends a drawing about 200 ms after mouse-up.
 
-The app writes two run markers, small captions whose text changes on every script run:
-RESULT_MARKER right after the prediction ("Analysed run 7 · drawing with 2 strokes ·
-prediction 3"), and RUN_MARKER at the very end of the page ("Run 7 complete · ..."). When a
-marker's text has changed, every element above it is up to date. Both are plain CSS selectors,
-usable in document.querySelector as well as in Playwright.
+The app writes two invisible run markers, hidden elements whose data attributes change on every
+script run: RESULT_MARKER right after the prediction and RUN_MARKER at the very end of the page,
+each with data-run (the run's number), data-source ("drawing with 2 strokes", "test digit #12")
+and data-prediction ("7", or empty). When a marker names the latest run, every element above it
+is up to date. Both are plain CSS selectors, usable in document.querySelector as in Playwright.
 
     with AppServer() as server, sync_playwright() as p:
         browser = launch_chromium(p, "/usr/bin/chromium")
@@ -33,8 +35,8 @@ CANVAS_SIZE = 280  # the app's canvas, in CSS pixels; drawn_digits strokes use t
 # Selectors. Playwright's CSS engine pierces the canvas component's open shadow root.
 CANVAS = "[data-testid='stBidiComponentIsolated'] canvas.upper-canvas"
 CANVAS_RESET = "[data-testid='stBidiComponentIsolated'] button[aria-label='Reset canvas & history']"
-RESULT_MARKER = ".st-key-result_marker [data-testid='stCaptionContainer']"
-RUN_MARKER = ".st-key-run_marker [data-testid='stCaptionContainer']"
+RESULT_MARKER = ".st-key-result_marker [data-run]"
+RUN_MARKER = ".st-key-run_marker [data-run]"
 PREDICTION = ".st-key-prediction [data-testid='stMetricValue']"
 PLAYBACK = ".st-key-playback .js-plotly-plot"
 TABS = "[data-testid='stTab']"
@@ -115,30 +117,37 @@ def launch_chromium(playwright, executable_path: str = "/usr/bin/chromium"):
     return playwright.chromium.launch(executable_path=executable_path, args=CHROMIUM_FLAGS)
 
 
-def open_app(browser, url: str, viewport: dict = VIEWPORT, timeout_ms: float = 60_000):
-    """A fresh page (its own session) with the app loaded, the canvas ready and a first run done."""
-    page = browser.new_page(viewport=viewport)
+def open_app(browser_or_context, url: str, viewport: dict = VIEWPORT, timeout_ms: float = 60_000):
+    """A fresh page (its own session) with the app loaded, the canvas ready and a first run done.
+    Takes a browser (a new page of the given viewport) or a context (a page of its own viewport)."""
+    if hasattr(browser_or_context, "new_context"):
+        page = browser_or_context.new_page(viewport=viewport)
+    else:
+        page = browser_or_context.new_page()
     page.goto(url)
     page.wait_for_selector(CANVAS, timeout=timeout_ms)
-    page.wait_for_selector(RUN_MARKER, timeout=timeout_ms)
+    page.wait_for_selector(RUN_MARKER, state="attached", timeout=timeout_ms)
     return page
 
 
-def marker_text(page, marker: str = RUN_MARKER) -> str:
-    """The text of a run marker ("" before the first run has written it)."""
-    element = page.query_selector(marker)
-    return element.inner_text() if element else ""
+# JavaScript that reads a marker's data attributes; shared by the helpers below.
+READ_MARKER_JS = """(selector) => {
+    const element = document.querySelector(selector);
+    if (element === null) return {run: 0, source: "", prediction: null};
+    return {run: Number(element.dataset.run), source: element.dataset.source,
+            prediction: element.dataset.prediction || null};
+}"""
 
 
-def run_marker(page) -> str:
-    """The end-of-page marker: "Run <n> complete · <source> · <verdict> · model sha256 <...>"."""
-    return marker_text(page, RUN_MARKER)
+def marker(page, selector: str = RUN_MARKER) -> dict:
+    """A run marker's content: {"run": 7, "source": "drawing with 2 strokes", "prediction": "3"};
+    run 0 before the first run has written it, prediction None when the page shows none."""
+    return page.evaluate(READ_MARKER_JS, selector)
 
 
-def run_number(marker: str) -> int:
-    """The run a marker's text names ("Analysed run 7 ...", "Run 7 complete ..."); 0 if none."""
-    found = re.search(r"[Rr]un (\d+)", marker)
-    return int(found.group(1)) if found else 0
+def run_marker(page) -> dict:
+    """The end-of-page marker, written when the run is complete."""
+    return marker(page, RUN_MARKER)
 
 
 def wait_until_idle(page, timeout_ms: float = 10_000) -> int:
@@ -151,38 +160,41 @@ def wait_until_idle(page, timeout_ms: float = 10_000) -> int:
         """([resultSelector, runSelector]) => {
             const number = (selector) => {
                 const element = document.querySelector(selector);
-                const found = element && element.innerText.match(/[Rr]un (\\d+)/);
-                return found ? Number(found[1]) : null;
+                return element === null ? null : Number(element.dataset.run);
             };
             const started = number(resultSelector);
             return started !== null && started === number(runSelector);
         }""", arg=[RESULT_MARKER, RUN_MARKER], polling="raf", timeout=timeout_ms)
-    return run_number(run_marker(page))
+    return run_marker(page)["run"]
 
 
-def next_run(page, action, timeout_ms: float = 10_000) -> str:
+def next_run(page, action, timeout_ms: float = 10_000) -> dict:
     """Wait until idle, do `action()` (a click that reruns the script), and wait for the run it
-    caused to complete; returns RUN_MARKER's text. Robust where "the marker changed" is not:
+    caused to complete; returns RUN_MARKER's content. Robust where "the marker changed" is not:
     a run already in flight would change it too."""
     completed = wait_until_idle(page, timeout_ms)
     action()
     page.wait_for_function(
         """([selector, completed]) => {
             const element = document.querySelector(selector);
-            const found = element && element.innerText.match(/[Rr]un (\\d+)/);
-            return found !== null && Number(found[1]) > completed;
+            return element !== null && Number(element.dataset.run) > completed;
         }""", arg=[RUN_MARKER, completed], polling="raf", timeout=timeout_ms)
     return run_marker(page)
 
 
-def strokes_on_canvas(marker: str) -> int:
+def strokes_on_canvas(content: dict) -> int:
     """The stroke count a marker reports ("drawing with 3 strokes"); 0 if it names none."""
-    found = re.search(r"drawing with (\d+) stroke", marker)
+    found = re.search(r"drawing with (\d+) stroke", content["source"])
     return int(found.group(1)) if found else 0
 
 
-def wait_for_strokes(page, strokes: int, timeout_ms: float = 10_000, marker: str = RESULT_MARKER) -> str:
-    """Wait until a run that saw exactly `strokes` strokes has written `marker`.
+def stroke_source(strokes: int) -> str:
+    """The source a marker names for a drawing of this many strokes."""
+    return f"drawing with {strokes} stroke{'s' * (strokes != 1)}"
+
+
+def wait_for_strokes(page, strokes: int, timeout_ms: float = 10_000, selector: str = RESULT_MARKER) -> dict:
+    """Wait until a run that saw exactly `strokes` strokes has written the marker.
 
     Waiting for "the marker changed" is not enough after several strokes: the component sends
     after each pause of about 200 ms, so a run for an unfinished drawing can land first.
@@ -190,9 +202,9 @@ def wait_for_strokes(page, strokes: int, timeout_ms: float = 10_000, marker: str
     page.wait_for_function(
         """([selector, wanted]) => {
             const element = document.querySelector(selector);
-            return element !== null && element.innerText.includes(wanted);
-        }""", arg=[marker, f"drawing with {strokes} stroke"], polling="raf", timeout=timeout_ms)
-    return marker_text(page, marker)
+            return element !== null && element.dataset.source === wanted;
+        }""", arg=[selector, stroke_source(strokes)], polling="raf", timeout=timeout_ms)
+    return marker(page, selector)
 
 
 def read_prediction(page) -> str | None:
@@ -201,21 +213,20 @@ def read_prediction(page) -> str | None:
     return value.inner_text().strip() if value else None
 
 
-def shown_prediction(page, marker: str, timeout_ms: float = 10_000) -> str | None:
-    """The prediction a marker's text reports, once the "Prediction" metric shows it too.
+def shown_prediction(page, content: dict, timeout_ms: float = 10_000) -> str | None:
+    """The prediction a marker reports, once the "Prediction" metric shows it too.
 
-    The marker can be painted a moment before the metric: the first st.metric of a session
-    waits for its code to load. None if the marker reports no prediction.
+    The marker can be written a moment before the metric is painted: the first st.metric of a
+    session waits for its code to load. None if the marker reports no prediction.
     """
-    found = re.search(r"prediction (\d+)", marker)
-    if found is None:
+    if content["prediction"] is None:
         return None
     page.wait_for_function(
         """([selector, wanted]) => {
             const element = document.querySelector(selector);
             return element !== null && element.innerText.trim() === wanted;
-        }""", arg=[PREDICTION, found.group(1)], polling="raf", timeout=timeout_ms)
-    return found.group(1)
+        }""", arg=[PREDICTION, content["prediction"]], polling="raf", timeout=timeout_ms)
+    return content["prediction"]
 
 
 def canvas_box(page) -> dict:
@@ -236,15 +247,15 @@ def draw_strokes(page, strokes, canvas_size: float = CANVAS_SIZE, steps: int = 6
         page.mouse.up()
 
 
-def draw_digit(page, strokes, timeout_ms: float = 10_000, marker: str = RESULT_MARKER) -> str | None:
+def draw_digit(page, strokes, timeout_ms: float = 10_000, selector: str = RESULT_MARKER) -> str | None:
     """Draw the strokes, wait for the run that saw all of them, and return the predicted digit.
 
     By default this waits for RESULT_MARKER, written right after the prediction; pass
-    marker=RUN_MARKER to wait until the whole page (playback, charts) is up to date as well.
+    selector=RUN_MARKER to wait until the whole page (playback, charts) is up to date as well.
     """
-    expected = strokes_on_canvas(marker_text(page, marker)) + len(strokes)
+    expected = strokes_on_canvas(marker(page, selector)) + len(strokes)
     draw_strokes(page, strokes)
-    return shown_prediction(page, wait_for_strokes(page, expected, timeout_ms, marker), timeout_ms)
+    return shown_prediction(page, wait_for_strokes(page, expected, timeout_ms, selector), timeout_ms)
 
 
 def timed_stroke(page, stroke, canvas_size: float = CANVAS_SIZE, steps: int = 6,
@@ -260,7 +271,7 @@ def timed_stroke(page, stroke, canvas_size: float = CANVAS_SIZE, steps: int = 6,
     box = canvas_box(page)
     scale_x, scale_y = box["width"] / canvas_size, box["height"] / canvas_size
     points = [(box["x"] + x * scale_x, box["y"] + y * scale_y) for x, y in stroke]
-    expected = strokes_on_canvas(marker_text(page, RESULT_MARKER)) + 1
+    expected = strokes_on_canvas(marker(page, RESULT_MARKER)) + 1
     page.evaluate(
         """([resultSelector, runSelector, predictionSelector, wanted, timeoutMs]) => {
             window.__strokeTiming = new Promise((resolve, reject) => {
@@ -271,17 +282,20 @@ def timed_stroke(page, stroke, canvas_size: float = CANVAS_SIZE, steps: int = 6,
                     const element = document.querySelector(selector);
                     return element === null ? "" : element.innerText;
                 };
+                const source = (selector) => {
+                    const element = document.querySelector(selector);
+                    return element === null ? "" : element.dataset.source;
+                };
                 const started = performance.now();
                 function tick() {
                     const now = performance.now();
                     if (now - started > timeoutMs) { reject(new Error("no run saw the stroke")); return; }
-                    if (released !== null && shown === null && text(resultSelector).includes(wanted)) {
-                        const found = text(resultSelector).match(/prediction (\d+)/);
-                        prediction = found ? found[1] : null;
+                    if (released !== null && shown === null && source(resultSelector) === wanted) {
+                        prediction = document.querySelector(resultSelector).dataset.prediction || null;
                         const displayed = text(predictionSelector).trim();
                         if (prediction === null || displayed === prediction) shown = now;
                     }
-                    if (shown !== null && text(runSelector).includes(wanted)) {
+                    if (shown !== null && source(runSelector) === wanted) {
                         resolve({prediction, prediction_ms: shown - released, complete_ms: now - released});
                         return;
                     }
@@ -289,7 +303,7 @@ def timed_stroke(page, stroke, canvas_size: float = CANVAS_SIZE, steps: int = 6,
                 }
                 requestAnimationFrame(tick);
             });
-        }""", [RESULT_MARKER, RUN_MARKER, PREDICTION, f"drawing with {expected} stroke", timeout_ms])
+        }""", [RESULT_MARKER, RUN_MARKER, PREDICTION, stroke_source(expected), timeout_ms])
     page.mouse.move(*points[0])
     page.mouse.down()
     for point in points[1:]:
@@ -298,12 +312,12 @@ def timed_stroke(page, stroke, canvas_size: float = CANVAS_SIZE, steps: int = 6,
     return page.evaluate("() => window.__strokeTiming")
 
 
-def clear_canvas(page, timeout_ms: float = 10_000) -> str:
+def clear_canvas(page, timeout_ms: float = 10_000) -> dict:
     """Press the canvas toolbar's reset button and wait for the run that follows."""
     return next_run(page, page.locator(CANVAS_RESET).click, timeout_ms)
 
 
-def open_tab(page, label: str, timeout_ms: float = 10_000) -> str:
+def open_tab(page, label: str, timeout_ms: float = 10_000) -> dict:
     """Switch to the tab whose label contains `label` ("Draw", "MNIST test digits", "Row by row",
     "One step up close", "Why the final output?") and wait for the run that follows."""
     return next_run(page, page.locator(TABS, has_text=label).click, timeout_ms)

@@ -1,0 +1,33 @@
+"""Whether model/metrics.json may be quoted on the page: it must exist, parse, hold the keys the
+page reads and name the sha256 of the very model file the page loaded."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+METRICS_KEYS = ("model", "test_accuracy", "chance_accuracy", "readout_accuracy_per_step",
+                "probe_accuracy_per_step", "readout_alternatives", "decision_step")
+
+
+@dataclass(frozen=True)
+class MetricsCheck:
+    metrics: dict | None  # the metrics, when they describe this very model file
+    problem: str | None  # otherwise why not, in words for the page
+
+
+def check_metrics(metrics_path, model_sha256: str) -> MetricsCheck:
+    """metrics.json if it exists, parses, has the expected keys and names this model's sha256."""
+    metrics_path = Path(metrics_path)
+    if not metrics_path.exists():
+        return MetricsCheck(None, f"{metrics_path.name} is missing.")
+    try:
+        metrics = json.loads(metrics_path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return MetricsCheck(None, f"{metrics_path.name} cannot be read ({error}).")
+    missing = [key for key in METRICS_KEYS if not isinstance(metrics, dict) or key not in metrics]
+    if missing:
+        return MetricsCheck(None, f"{metrics_path.name} lacks {', '.join(missing)}.")
+    if metrics["model"].get("sha256") != model_sha256:
+        return MetricsCheck(None, f"{metrics_path.name} was measured on a different model file "
+                                  "(its sha256 does not match).")
+    return MetricsCheck(metrics, None)

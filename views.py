@@ -1,0 +1,94 @@
+"""The analysis views under the input, one per tab: the row-by-row playback, one step up close,
+and "why the final output?". Each *_ui function draws one view; figures come from figures.py
+and words from explain.py. Only the open tab's view is computed and drawn."""
+
+import numpy as np
+import streamlit as st
+
+import explain
+import figures
+from metrics_check import MetricsCheck
+from model import config
+from model.trace import LstmWeights, Trace, trace
+
+SPEEDS_MS, DEFAULT_SPEED_MS = (50, 100, 200, 400, 800), 200  # 200 ms per row: a room can follow
+SECTIONS = (":material/play_circle: Row by row", ":material/center_focus_strong: One step up close",
+            ":material/help: Why the final output?")
+# The figures carry their own template; Streamlit's chart theme would restyle them on every render.
+PLOT = dict(theme=None, config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def playback(image: np.ndarray, sha256: str, frame_ms: int, _weights: LstmWeights):
+    return figures.playback_figure(trace(image, _weights), frame_ms)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def step_up_close(image: np.ndarray, sha256: str, t: int, _weights: LstmWeights):
+    return figures.step_figure(trace(image, _weights), t)
+
+
+def views_ui(analysis: Trace | None, image: np.ndarray | None, sha256: str, weights: LstmWeights,
+             check: MetricsCheck) -> None:
+    """The analysis tabs; only the open one is computed and drawn."""
+    playback_tab, step_tab, why_tab = st.tabs(SECTIONS, key="section", on_change="rerun")
+    if playback_tab.open:
+        with playback_tab:
+            playback_ui(analysis, image, sha256, weights)
+    if step_tab.open:
+        with step_tab:
+            step_ui(analysis, image, sha256, weights)
+    if why_tab.open:
+        with why_tab:
+            why_ui(analysis, check)
+
+
+def playback_ui(analysis: Trace | None, image, sha256: str, weights: LstmWeights) -> None:
+    if analysis is None:
+        st.info("The row-by-row playback appears here once there is a digit to read.")
+        return
+    steps = config.CONFIG.timesteps
+    speed_column, help_column = st.columns([1, 3], vertical_alignment="bottom")
+    frame_ms = speed_column.select_slider("Playback speed (ms per step)", SPEEDS_MS, DEFAULT_SPEED_MS,
+                                          key="speed")
+    help_column.caption(f"Press ▶ Play under the chart, or drag its slider. At step t the LSTM has "
+                        f"read rows 1…t. The readout is applied to every $h_t$, though trained on "
+                        f"$h_{{{steps}}}$ only.")
+    st.plotly_chart(playback(image, sha256, frame_ms, weights), key="playback", **PLOT)
+
+
+def step_ui(analysis: Trace | None, image, sha256: str, weights: LstmWeights) -> None:
+    if analysis is None:
+        st.info("Gates and states of any one step appear here once there is a digit to read.")
+        return
+    steps = config.CONFIG.timesteps
+    figure_column, equation_column = st.columns([1, 1], gap="large")
+    t = equation_column.slider("Step t", 1, steps, steps // 2, key="step")
+    numbers = explain.step_numbers(analysis, t)
+    figure_column.plotly_chart(step_up_close(image, sha256, t, weights), **PLOT)
+    with equation_column:
+        st.markdown(f"At step {t} the LSTM reads row {t} ({numbers['ink']:.1f} pixels' worth of "
+                    f"ink) and updates all {numbers['units']} units at once. On the right, this "
+                    "step's numbers:")
+        st.latex(explain.step_equations(numbers))
+        st.caption("Gates: :green[teal] above one half (open), :orange[amber] below. States: "
+                   ":red[red] positive, :blue[blue] negative. σ squashes to 0…1; ⊙ multiplies unit "
+                   "by unit. W, U and b hold the four gates side by side, in Keras's order i, f, g, "
+                   f"o. V and $b_V$ are the readout, trained on $h_{{{steps}}}$ alone.")
+
+
+def why_ui(analysis: Trace | None, check: MetricsCheck) -> None:
+    st.markdown("> *Why is logistic regression used in the last layer? Isn't the LSTM's final output "
+                "a better estimate than earlier timesteps' outputs?* (a classic question about "
+                "TensorFlow's MNIST RNN example)")
+    metrics = check.metrics
+    if metrics is None:
+        st.warning(f"{check.problem} The numbers for this section are measured with "
+                   "`python -m model.evaluate`; run it, then reload the page.")
+    chart_column, text_column = st.columns([3, 2], gap="large")
+    chart_column.plotly_chart(figures.why_figure(metrics, analysis), **PLOT)
+    if metrics is not None:
+        text_column.markdown(explain.why_takeaways(metrics))
+        st.dataframe([{"readout input": row["name"], "test accuracy": f"{row['accuracy']:.2%}",
+                       "note": row["note"]} for row in metrics["readout_alternatives"]],
+                     hide_index=True, width="stretch")
