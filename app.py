@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 from streamlit_drawable_canvas import st_canvas  # noqa: E402
 
 import explain  # noqa: E402
+from chart_spec import ChartSpec  # noqa: E402
 import figures  # noqa: E402
 import gallery  # noqa: E402
 import views  # noqa: E402
@@ -198,7 +199,7 @@ def input_ui(image: np.ndarray | None) -> None:
         st.info("Draw a digit on the black canvas, 0 to 9. Every stroke updates the analysis.",
                 icon=":material/draw:")
         return
-    st.plotly_chart(figures.input_figure(image), width="content", **views.PLOT)
+    st.plotly_chart(ChartSpec(figures.input_spec(image)), width="content", **views.PLOT)
     st.caption(f"{STEPS} × {STEPS} pixels, scaled and centred as in MNIST. Row t is the input $x_t$.")
 
 

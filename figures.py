@@ -7,8 +7,12 @@ traces that change, and the hidden-state heatmap grows by one column per step in
 repeating all 28.
 """
 
+import copy
+from functools import lru_cache
+
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 from plotly.subplots import make_subplots
 
 from model.trace import Trace
@@ -18,7 +22,7 @@ from model.trace import Trace
 CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                  "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#3f4a5a")
 INK_COLOURSCALE = [[0.0, "#0e1117"], [1.0, "#ffffff"]]  # white ink on a dark field, like the canvas
-STATE_COLOURSCALE = "RdBu_r"  # h and c: blue negative, white zero, red positive
+STATE_COLOURSCALE = get_colorscale("RdBu_r")  # h and c: blue negative, white zero, red positive
 HIGHLIGHT = "#ffb000"  # "now": the row being read and the current step
 UNREAD_SHADE = "rgba(14, 17, 23, 0.78)"  # laid over rows the LSTM has not read yet
 GATE_COLOURS = {"open": "#2a9d8f", "closed": "#e9a23b"}  # gate above / below one half
@@ -30,6 +34,15 @@ TEMPLATE = "plotly_white"  # the page passes theme=None: each figure's look is s
 PLAYBACK_HEIGHT = 680
 INPUT_SIZE = 300
 DEFAULT_FRAME_MS = 200
+
+def _merged(style: dict, update: dict) -> dict:
+    """A trace's fixed style with one step's values; nested dicts (marker.line) are merged, key by key."""
+    merged = dict(style)
+    for key, value in update.items():
+        both_dicts = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = _merged(merged[key], value) if both_dicts else value
+    return merged
+
 
 def _row_box(row: int, width: int) -> tuple[list[float], list[float]]:
     """Outline of image row `row` (0-based) as a closed polygon in pixel coordinates."""
@@ -52,17 +65,33 @@ def _pixel_axis_settings(size: int) -> tuple[dict, dict]:
     return x, y
 
 
-def _input_heatmap(image: np.ndarray, **kwargs) -> go.Heatmap:
-    return go.Heatmap(z=image, zmin=0.0, zmax=1.0, colorscale=INK_COLOURSCALE, showscale=False,
-                      hovertemplate="row %{y}, column %{x}: %{z:.2f}<extra></extra>",
-                      x=np.arange(image.shape[1]), y=np.arange(image.shape[0]), **kwargs)
+def _input_heatmap(image: np.ndarray, **kwargs) -> dict:
+    return dict(type="heatmap", z=image, zmin=0.0, zmax=1.0, colorscale=INK_COLOURSCALE, showscale=False,
+                hovertemplate="row %{y}, column %{x}: %{z:.2f}<extra></extra>",
+                x=np.arange(image.shape[1]), y=np.arange(image.shape[0]), **kwargs)
+
+
+@lru_cache(maxsize=16)
+def _cached_subplot_layout(**settings) -> dict:
+    return make_subplots(**settings).layout.to_plotly_json()
+
+
+def _subplot_layout(**settings) -> dict:
+    """make_subplots(**settings)'s layout as a dict of one's own; made once per settings (it costs
+    more than the rest of a figure), then copied."""
+    return copy.deepcopy(_cached_subplot_layout(**settings))
 
 
 def input_figure(image: np.ndarray) -> go.Figure:
     """The 28 x 28 model input, one cell per pixel, large enough to see each one."""
+    return go.Figure(**input_spec(image))
+
+
+def input_spec(image: np.ndarray) -> dict:
+    """input_figure as a plain dict (data, layout), for chart_spec.ChartSpec."""
     size = image.shape[0]
     x, y = _pixel_axis_settings(size)
-    return go.Figure(_input_heatmap(image), layout=dict(
+    return dict(data=[_input_heatmap(image)], layout=dict(
         xaxis=x, yaxis=y, width=INPUT_SIZE, height=INPUT_SIZE, margin=dict(l=30, r=10, t=10, b=30),
         font=FONT, template=TEMPLATE, plot_bgcolor="#0e1117"))
 
@@ -72,10 +101,15 @@ def _readout_bars(probabilities: np.ndarray) -> dict:
     leader = int(np.argmax(probabilities))
     text = [f"{p:.0%}" if d == leader else "" for d, p in enumerate(probabilities)]
     line_widths = [3 if d == leader else 0 for d in range(len(probabilities))]
-    return dict(y=probabilities, text=text, marker_line_width=line_widths)
+    return dict(y=probabilities, text=text, marker=dict(line=dict(width=line_widths)))
 
 
 def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure:
+    """Row-by-row playback; see playback_spec."""
+    return go.Figure(**playback_spec(trace, frame_ms))
+
+
+def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> dict:
     """Row-by-row playback: one frame per timestep t = 1..T, played by Plotly in the browser.
 
     At step t the four panels agree: the input with row t outlined and unread rows shaded; the
@@ -87,8 +121,8 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
     off, so 28 frames cost a few kilobytes instead of 28 copies of the growing matrix. (Frames
     also could not carry it as NumPy arrays: plotly.js decodes the base64 typed arrays that
     plotly.py makes of them in a figure's data, but not a 2-D one in its frames.) The figure is
-    assembled from plain dicts and validated once, which is several times faster than adding
-    traces one by one.
+    assembled from plain dicts (nested, without Plotly's "marker_line_width" shorthand), so that
+    the page can send it without Plotly's checks (chart_spec.py); playback_figure checks it.
     """
     steps, size = trace.inputs.shape
     units = trace.hidden_states.shape[1]
@@ -98,15 +132,15 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
     step_numbers = list(range(1, steps + 1))
     state_limit = max(float(np.abs(trace.hidden_states).max()), 1e-6)
     # Subplots: x/y the input, x2/y2 the hidden states, x3/y3 the readout, x4/y4 all steps.
-    layout = make_subplots(
-        rows=2, cols=2, column_widths=[0.36, 0.64], row_heights=[0.56, 0.44],
+    layout = _subplot_layout(
+        rows=2, cols=2, column_widths=(0.36, 0.64), row_heights=(0.56, 0.44),
         horizontal_spacing=0.09, vertical_spacing=0.14,
         subplot_titles=(f"Input: rows 1…t of {steps} read", f"Hidden state h<sub>1</sub>…h<sub>t</sub>: "
                         f"{units} units × steps read", "Readout softmax(V h<sub>t</sub> + b) at step t",
                         f"The readout at every step, 1…{steps}"),
-    ).layout.to_plotly_json()
+    )
 
-    static = [_input_heatmap(trace.inputs, name="input").to_plotly_json()]
+    static = [_input_heatmap(trace.inputs, name="input")]
     for digit in digits:
         final = digit == prediction
         static.append(dict(
@@ -120,8 +154,8 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
              showlegend=False),
         dict(name="row t", mode="lines", line=dict(color=HIGHLIGHT, width=3), hoverinfo="skip",
              showlegend=False),
-        dict(name="readout", x=digits, marker=dict(color=CLASS_COLOURS[:classes], line_color="#0e1117"),
-             textposition="outside", textfont_size=14, cliponaxis=False, showlegend=False,
+        dict(name="readout", x=digits, marker=dict(color=CLASS_COLOURS[:classes], line=dict(color="#0e1117")),
+             textposition="outside", textfont=dict(size=14), cliponaxis=False, showlegend=False,
              hovertemplate="digit %{x}: %{y:.1%}<extra></extra>", xaxis="x3", yaxis="y3"),
         dict(name="step t", mode="lines", line=dict(color=HIGHLIGHT, width=3), hoverinfo="skip",
              showlegend=False, xaxis="x4", yaxis="y4"),
@@ -142,7 +176,7 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
             *(dict(type="heatmap", visible=column <= t) for column in step_numbers),
         ]
 
-    data = static + [style | update for style, update in zip(animated_styles, animated(steps))]
+    data = static + [_merged(style, update) for style, update in zip(animated_styles, animated(steps))]
     animated_traces = list(range(len(static), len(data)))
     frames = [dict(name=str(t), data=animated(t), traces=animated_traces) for t in step_numbers]
 
@@ -157,15 +191,15 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
                 fromcurrent=True, mode="immediate")
     layout.update(
         **axes(1, x=pixel_x, y=pixel_y),
-        **axes(2, x=dict(range=[0.5, steps + 0.5]), y=dict(range=[0.5, units + 0.5], title_text="unit")),
+        **axes(2, x=dict(range=[0.5, steps + 0.5]), y=dict(range=[0.5, units + 0.5], title=dict(text="unit"))),
         **axes(3, x=dict(tickvals=digits, title=dict(text="digit", standoff=4)),
                y=dict(range=[0, 1.12], tickformat=".0%")),
         **axes(4, x=dict(range=[0.5, steps + 0.5], title=dict(text="step t", standoff=4)),
                y=dict(range=[0, 1.02], tickformat=".0%")),
         height=PLAYBACK_HEIGHT, margin=dict(l=50, r=20, t=40, b=130), font=FONT, template=TEMPLATE,
         bargap=0.25,
-        plot_bgcolor="white", legend=dict(title_text="digit", orientation="v", x=1.0, y=0.44,
-                                          yanchor="top", font_size=11),
+        plot_bgcolor="white", legend=dict(title=dict(text="digit"), orientation="v", x=1.0, y=0.44,
+                                          yanchor="top", font=dict(size=11)),
         coloraxis=dict(colorscale=STATE_COLOURSCALE, cmid=0.0, cmin=-state_limit, cmax=state_limit,
                        colorbar=dict(title=dict(text="h", side="top"), len=0.5, y=0.78, thickness=12)),
         shapes=[dict(type="line", xref="x4", yref="y4 domain", x0=settle, x1=settle, y0=0, y1=1,
@@ -175,7 +209,7 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
         annotations=[*layout["annotations"], dict(
             text=f"settles on {prediction}<br>at step {settle}", xref="x4", yref="y4 domain", x=settle,
             y=0.97 if settle > steps / 2 else 0.6, xanchor="right" if settle > steps / 2 else "left",
-            yanchor="top", showarrow=False, font_color="#555", bgcolor="rgba(255, 255, 255, 0.8)")],
+            yanchor="top", showarrow=False, font=dict(color="#555"), bgcolor="rgba(255, 255, 255, 0.8)")],
         updatemenus=[dict(
             type="buttons", direction="left", showactive=False, x=0.0, y=-0.2, xanchor="left",
             yanchor="top", pad=dict(t=0, r=10),
@@ -184,11 +218,11 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure
         )],
         sliders=[dict(
             active=steps - 1, x=0.16, y=-0.13, len=0.84, xanchor="left", yanchor="top",
-            pad=dict(t=0, b=0), currentvalue=dict(prefix="step t = ", font_size=14),
+            pad=dict(t=0, b=0), currentvalue=dict(prefix="step t = ", font=dict(size=14)),
             steps=[dict(label=str(t), method="animate", args=[[str(t)], instant]) for t in step_numbers],
         )],
     )
-    return go.Figure(data=data, layout=layout, frames=frames)
+    return dict(data=data, layout=layout, frames=frames)
 
 
 def _split(values: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
@@ -198,6 +232,11 @@ def _split(values: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray
 
 
 def step_figure(trace: Trace, t: int) -> go.Figure:
+    """Gates i, f, g, o and the states c_t, h_t at step t; see step_spec."""
+    return go.Figure(**step_spec(trace, t))
+
+
+def step_spec(trace: Trace, t: int) -> dict:
     """Gates i, f, g, o and the states c_t, h_t across all units at one step t (1-based).
 
     Each panel draws its 128 units as two filled step curves (one per colour) rather than 128
@@ -213,8 +252,8 @@ def step_figure(trace: Trace, t: int) -> go.Figure:
         ("c", "c<sub>t</sub> cell state (dots: c<sub>t-1</sub>)", trace.cell_states[t - 1], None),
         ("h", "h<sub>t</sub> hidden state, the output", trace.hidden_states[t - 1], (-1, 1)),
     ]
-    layout = make_subplots(rows=3, cols=2, subplot_titles=[title for _, title, _, _ in panels],
-                           horizontal_spacing=0.07, vertical_spacing=0.13).layout.to_plotly_json()
+    layout = _subplot_layout(rows=3, cols=2, subplot_titles=tuple(title for _, title, _, _ in panels),
+                             horizontal_spacing=0.07, vertical_spacing=0.13)
     unit_numbers = np.arange(1, units + 1)
     data, shapes = [], []
     for index, (symbol, _, values, value_range) in enumerate(panels):
@@ -235,8 +274,9 @@ def step_figure(trace: Trace, t: int) -> go.Figure:
                              fillcolor=colour, **on_axes,
                              hovertemplate=f"unit %{{x}}: {symbol}<sub>t</sub> = %{{customdata:.2f}}"
                                            "<extra></extra>"))
-        layout[f"xaxis{axis}"].update(range=[0.5, units + 0.5], showgrid=False,
-                                      title_text="unit" if index >= 4 else None)
+        layout[f"xaxis{axis}"].update(range=[0.5, units + 0.5], showgrid=False)
+        if index >= 4:  # the bottom row names the axis
+            layout[f"xaxis{axis}"]["title"] = dict(text="unit")
         if value_range is not None:
             layout[f"yaxis{axis}"].update(range=list(value_range))
         if gate:
@@ -246,7 +286,7 @@ def step_figure(trace: Trace, t: int) -> go.Figure:
                   shapes=shapes, margin=dict(l=40, r=10, t=40, b=40), hovermode="closest")
     for annotation in layout["annotations"]:
         annotation["font"] = dict(size=13)
-    return go.Figure(data=data, layout=layout)
+    return dict(data=data, layout=layout)
 
 
 def why_figure(metrics: dict | None, trace: Trace | None = None) -> go.Figure:

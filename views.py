@@ -7,6 +7,7 @@ import streamlit as st
 
 import explain
 import figures
+from chart_spec import ChartSpec
 from metrics_check import MetricsCheck
 from model import config
 from model.trace import LstmWeights, Trace, trace
@@ -20,12 +21,12 @@ PLOT = dict(theme=None, config={"displaylogo": False, "modeBarButtonsToRemove": 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def playback(image: np.ndarray, sha256: str, frame_ms: int, _weights: LstmWeights):
-    return figures.playback_figure(trace(image, _weights), frame_ms)
+    return ChartSpec(figures.playback_spec(trace(image, _weights), frame_ms))  # sent as is: see chart_spec.py
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def step_up_close(image: np.ndarray, sha256: str, t: int, _weights: LstmWeights):
-    return figures.step_figure(trace(image, _weights), t)
+    return ChartSpec(figures.step_spec(trace(image, _weights), t))
 
 
 def views_ui(analysis: Trace | None, image: np.ndarray | None, sha256: str, weights: LstmWeights,
