@@ -19,6 +19,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 from streamlit_drawable_canvas import st_canvas  # noqa: E402
 
+import canvas_data  # noqa: E402
 import explain  # noqa: E402
 from chart_spec import ChartSpec  # noqa: E402
 import figures  # noqa: E402
@@ -92,29 +93,41 @@ def intro_ui() -> None:
                 "digit and watch it happen.")
 
 
-def canvas_ui() -> tuple[np.ndarray | None, int]:
-    """The drawing pad; returns the canvas RGBA (None before the first stroke) and the stroke count."""
+@st.cache_data(max_entries=256, show_spinner=False)
+def model_input(png: bytes) -> np.ndarray | None:
+    """The canvas PNG -> the 28 x 28 input (None: nothing drawn), once per distinct drawing."""
+    return to_model_input(canvas_data.decode_png(png))
+
+
+def canvas_ui() -> tuple[bytes | None, int]:
+    """The drawing pad; returns the canvas PNG (None before the first stroke) and the stroke count."""
     generation = st.session_state.setdefault("canvas_generation", 0)
     st.space("medium")  # room for the canvas's floating toolbar
-    drawing = st_canvas(stroke_width=st.session_state.get("brush", DEFAULT_BRUSH), stroke_color=INK,
-                        background_color=PAPER, height=CANVAS_SIZE, width=CANVAS_SIZE,
-                        drawing_mode="freedraw", return_image_data=True, key=f"canvas_{generation}")
+    try:
+        drawing = st_canvas(stroke_width=st.session_state.get("brush", DEFAULT_BRUSH), stroke_color=INK,
+                            background_color=PAPER, height=CANVAS_SIZE, width=CANVAS_SIZE,
+                            drawing_mode="freedraw", return_image_data=True, key=f"canvas_{generation}")
+        png, strokes = drawing.image_bytes, canvas_data.stroke_count(drawing.json_data)
+    except (AttributeError, KeyError, TypeError, ValueError):  # not what the component sends: forged or garbled
+        st.session_state["canvas_generation"] = generation + 1  # a fresh, empty pad on the next run
+        st.warning("The drawing pad sent something that is not a drawing, so it has been reset. Draw again.")
+        png, strokes = None, 0
     brush, clear = st.columns([3, 1], vertical_alignment="bottom")
     brush.slider("Brush width", *BRUSH_WIDTHS, DEFAULT_BRUSH, key="brush")
     clear.button("Clear", on_click=lambda: st.session_state.update(canvas_generation=generation + 1),
                  width="stretch", help="Wipe the canvas (the bin in its toolbar does the same)")
     st.caption("Draw one digit, 0 to 9, with the mouse or a finger.")
-    return drawing.image_data, len((drawing.json_data or {}).get("objects", []))
+    return png, strokes
 
 
 def drawing_ui() -> Source:
     """The canvas, and the model input made of what is drawn on it."""
-    rgba, strokes = canvas_ui()
+    png, strokes = canvas_ui()
     name = f"drawing with {strokes} stroke{'s' * (strokes != 1)}"
-    if rgba is None:
+    if png is None:
         return Source(None, None, name)
     try:
-        return Source(to_model_input(rgba), None, name)
+        return Source(model_input(png), None, name)
     except ValueError as error:
         st.warning(f"That drawing could not be read ({error}). Clear the canvas and try again.")
         return Source(None, None, name)
