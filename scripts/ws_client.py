@@ -63,7 +63,7 @@ def element_of(message: ForwardMsg) -> Element | None:
     if kind in ("markdown", "alert", "heading", "html"):
         return Element(kind, proto.body)
     if kind == "exception":
-        return Element(kind, f"{proto.type}: {proto.message}")
+        return Element(kind, "\n".join([f"{proto.type}: {proto.message}", *proto.stack_trace]))
     if kind == "bidi_component":
         return Element(kind, element_id=proto.id)
     return Element(kind)
@@ -108,7 +108,8 @@ class Session:
     async def __aexit__(self, *exc_info) -> None:
         await self.websocket.close()
 
-    async def send(self, payload: bytes) -> None:
+    async def send(self, payload: bytes | str) -> None:
+        """Send one raw frame (bytes: binary, str: text), as a client may, right or wrong."""
         await self.websocket.send(payload)
 
     async def rerun(self, widget_values: dict[str, dict] | None = None) -> Run:
