@@ -2,14 +2,61 @@
 metrics.json: probabilities for people, the LSTM equations filled in with one step's figures,
 and the answer to "why the final output?"."""
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from model.trace import Trace
+
+# The model is "not sure" when its answer has less than this probability ...
+SURE_PROBABILITY = 0.8
+# ... or when it settled on it only this few rows before the end (e.g. at step 25 or later of 28).
+LATE_ROWS = 4
 
 
 def percent(probability: float) -> str:
     """A probability for people: one decimal, without rounding a near-certainty up to 100%."""
     return "over 99.9%" if probability > 0.999 else f"{probability:.1%}"
+
+
+def runner_up_words(probabilities: np.ndarray) -> str:
+    """The second choice in words: "Runner-up: 4 at 12.3%", or that there is none worth naming."""
+    runner_up = int(np.argsort(probabilities)[-2])
+    if probabilities[runner_up] < 0.0005:
+        return "No runner-up: every other digit is below 0.1%."
+    return f"Runner-up: {runner_up} at {percent(probabilities[runner_up])}."
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How the page states the model's answer."""
+
+    sure: bool
+    headline: str  # the card's label: "Prediction" or "Not sure"
+    words: str  # "98.1% probability" or "maybe 7 (55%) or 2 (40%)"
+
+
+def verdict(probabilities: np.ndarray, decision_step: int, steps: int) -> Verdict:
+    """Say the answer as surely as the model holds it. Unsure when the top probability is below
+    SURE_PROBABILITY, or when the answer settled only in the last LATE_ROWS rows."""
+    order = np.argsort(probabilities)[::-1]
+    first, second = int(order[0]), int(order[1])
+    p_first, p_second = float(probabilities[first]), float(probabilities[second])
+    settled_late = decision_step > steps - LATE_ROWS
+    if p_first >= SURE_PROBABILITY and not settled_late:
+        return Verdict(True, "Prediction", f"{percent(p_first)} probability")
+    if p_first < SURE_PROBABILITY:
+        words = f"maybe {first} ({p_first:.0%}) or {second} ({p_second:.0%})"
+    else:
+        words = f"{first} ({p_first:.0%}), but only since row {decision_step} of {steps}"
+    return Verdict(False, "Not sure", words)
+
+
+def step_caption(trace_: Trace, t: int) -> str:
+    """What the playback shows at step t, in one line a room can read."""
+    probabilities = trace_.step_probabilities[t - 1]
+    leader = int(probabilities.argmax())
+    return f"Step {t}: reading row {t} - the readout says {leader}, {probabilities[leader]:.0%}"
 
 
 def step_numbers(trace_: Trace, t: int) -> dict:

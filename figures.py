@@ -7,6 +7,8 @@ traces that change, and the hidden-state heatmap grows by one column per step in
 repeating all 28.
 """
 
+from dataclasses import dataclass
+
 import copy
 from functools import lru_cache
 
@@ -15,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.colors import get_colorscale
 from plotly.subplots import make_subplots
 
+import explain
 from model.trace import Trace
 
 # Colours, shared by every figure so that a digit keeps its colour from chart to chart.
@@ -31,18 +34,8 @@ MUTED = "#9aa0a6"
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 TEMPLATE = "plotly_white"  # the page passes theme=None: each figure's look is set here, once
 
-PLAYBACK_HEIGHT = 680
 INPUT_SIZE = 300
 DEFAULT_FRAME_MS = 200
-
-def _merged(style: dict, update: dict) -> dict:
-    """A trace's fixed style with one step's values; nested dicts (marker.line) are merged, key by key."""
-    merged = dict(style)
-    for key, value in update.items():
-        both_dicts = isinstance(value, dict) and isinstance(merged.get(key), dict)
-        merged[key] = _merged(merged[key], value) if both_dicts else value
-    return merged
-
 
 def _row_box(row: int, width: int) -> tuple[list[float], list[float]]:
     """Outline of image row `row` (0-based) as a closed polygon in pixel coordinates."""
@@ -77,9 +70,18 @@ def _cached_subplot_layout(**settings) -> dict:
 
 
 def _subplot_layout(**settings) -> dict:
-    """make_subplots(**settings)'s layout as a dict of one's own; made once per settings (it costs
+    """make_subplots(**settings)'s layout as a dict of one's own: made once per settings (it costs
     more than the rest of a figure), then copied."""
     return copy.deepcopy(_cached_subplot_layout(**settings))
+
+
+def _merged(style: dict, update: dict) -> dict:
+    """A trace's fixed style with one step's values; nested dicts (marker.line) merged key by key."""
+    merged = dict(style)
+    for key, value in update.items():
+        both_dicts = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = _merged(merged[key], value) if both_dicts else value
+    return merged
 
 
 def input_figure(image: np.ndarray) -> go.Figure:
@@ -88,7 +90,7 @@ def input_figure(image: np.ndarray) -> go.Figure:
 
 
 def input_spec(image: np.ndarray) -> dict:
-    """input_figure as a plain dict (data, layout), for chart_spec.ChartSpec."""
+    """input_figure as plain dicts (data, layout), for chart_spec.ChartSpec."""
     size = image.shape[0]
     x, y = _pixel_axis_settings(size)
     return dict(data=[_input_heatmap(image)], layout=dict(
@@ -104,50 +106,80 @@ def _readout_bars(probabilities: np.ndarray) -> dict:
     return dict(y=probabilities, text=text, marker=dict(line=dict(width=line_widths)))
 
 
-def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> go.Figure:
-    """Row-by-row playback; see playback_spec."""
-    return go.Figure(**playback_spec(trace, frame_ms))
+@dataclass(frozen=True)
+class PlaybackLayout:
+    """How the playback is laid out for one kind of screen."""
+
+    stacked: bool  # one column of three panels (no heatmap), for a phone; else a 2 x 2 grid
+    height: int  # px
+    font_size: int  # every chart text; the caption and panel titles are larger
+    caption_size: int
+    slider_labels_every: int  # label every n-th step of the slider (the caption names the step)
 
 
-def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> dict:
+PLAYBACK_LAYOUTS = {
+    "desktop": PlaybackLayout(stacked=False, height=700, font_size=14, caption_size=20, slider_labels_every=1),
+    # 1280 x 720 at 100%: the page's top bar and the caption leave about 610 px for the chart.
+    "present": PlaybackLayout(stacked=False, height=600, font_size=16, caption_size=24, slider_labels_every=3),
+    "phone": PlaybackLayout(stacked=True, height=1010, font_size=13, caption_size=15, slider_labels_every=9),
+}
+
+
+def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: str = "desktop",
+                    show_ending: bool = False, start_step: int = 1) -> go.Figure:
+    """Row-by-row playback, checked by Plotly; see playback_spec."""
+    return go.Figure(**playback_spec(trace, frame_ms, layout_name, show_ending, start_step))
+
+
+def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: str = "desktop",
+                  show_ending: bool = False, start_step: int = 1) -> dict:
     """Row-by-row playback: one frame per timestep t = 1..T, played by Plotly in the browser.
 
-    At step t the four panels agree: the input with row t outlined and unread rows shaded; the
-    hidden states h_1..h_t as a units x steps heatmap (later columns empty); the readout's ten
-    probabilities at step t, the leader outlined; and all ten probability trajectories with a
-    marker at t and a dashed line where the prediction settles. The figure opens on the last step.
+    At step t the panels agree and show nothing the LSTM has not read yet: the input with row t
+    outlined and unread rows shaded; the hidden states h_1..h_t as a units x steps heatmap
+    (later columns empty; left out of the phone layout); the readout's ten probabilities at step
+    t, the leader outlined; and the ten probability curves drawn up to step t, an amber band and
+    dots marking "now". A caption above says what happens at step t. The step where the
+    prediction settles is marked once the playback reaches it; `show_ending` adds the whole
+    curves, faint, and the settle line from the start. The figure opens on `start_step`.
 
     The heatmap is one single-column trace per step, and a frame only switches columns on or
     off, so 28 frames cost a few kilobytes instead of 28 copies of the growing matrix. (Frames
     also could not carry it as NumPy arrays: plotly.js decodes the base64 typed arrays that
     plotly.py makes of them in a figure's data, but not a 2-D one in its frames.) The figure is
-    assembled from plain dicts (nested, without Plotly's "marker_line_width" shorthand), so that
-    the page can send it without Plotly's checks (chart_spec.py); playback_figure checks it.
+    assembled from plain, nested dicts (no "marker_line_width" shorthand), so that the page can
+    send it without Plotly's checks (chart_spec.py); playback_figure checks it.
     """
+    style = PLAYBACK_LAYOUTS[layout_name]
     steps, size = trace.inputs.shape
     units = trace.hidden_states.shape[1]
     classes = trace.step_probabilities.shape[1]
     prediction, settle = int(trace.prediction), int(trace.decision_step)
+    probabilities = trace.step_probabilities  # (T, classes)
     digits = list(range(classes))
     step_numbers = list(range(1, steps + 1))
     state_limit = max(float(np.abs(trace.hidden_states).max()), 1e-6)
-    # Subplots: x/y the input, x2/y2 the hidden states, x3/y3 the readout, x4/y4 all steps.
-    layout = _subplot_layout(
-        rows=2, cols=2, column_widths=(0.36, 0.64), row_heights=(0.56, 0.44),
-        horizontal_spacing=0.09, vertical_spacing=0.14,
-        subplot_titles=(f"Input: rows 1…t of {steps} read", f"Hidden state h<sub>1</sub>…h<sub>t</sub>: "
-                        f"{units} units × steps read", "Readout softmax(V h<sub>t</sub> + b) at step t",
-                        f"The readout at every step, 1…{steps}"),
-    )
+    # Axes: x/y the input, then the readout, the curves and (in the grid) the hidden states.
+    if style.stacked:
+        axis = dict(input="", readout="2", curves="3")
+        layout = _subplot_layout(rows=3, cols=1, row_heights=(0.36, 0.28, 0.36), vertical_spacing=0.09,
+                             subplot_titles=("Input: rows 1…t read", "Readout at step t",
+                                             "The readout, steps 1…t"))
+    else:
+        axis = dict(input="", states="2", readout="3", curves="4")
+        layout = _subplot_layout(
+            rows=2, cols=2, column_widths=(0.36, 0.64), row_heights=(0.54, 0.46),
+            horizontal_spacing=0.09, vertical_spacing=0.16,
+            subplot_titles=(f"Input: rows 1…t of {steps} read", f"Hidden state h<sub>1</sub>…h<sub>t</sub>: "
+                            f"{units} units", "Readout softmax(V h<sub>t</sub> + b) at step t",
+                            f"The readout at steps 1…t of {steps}"))
+    on = {name: dict(xaxis=f"x{number}", yaxis=f"y{number}") for name, number in axis.items()}
 
     static = [_input_heatmap(trace.inputs, name="input")]
-    for digit in digits:
-        final = digit == prediction
-        static.append(dict(
-            type="scatter", x=step_numbers, y=trace.step_probabilities[:, digit], mode="lines",
-            name=str(digit),
-            line=dict(color=CLASS_COLOURS[digit], width=4 if final else 1.5), opacity=1.0 if final else 0.7,
-            hovertemplate=f"digit {digit}, step %{{x}}: %{{y:.1%}}<extra></extra>", xaxis="x4", yaxis="y4"))
+    if show_ending:  # the whole story, faint, behind the curves drawn so far
+        static += [dict(type="scatter", x=step_numbers, y=probabilities[:, digit], mode="lines",
+                        name=f"ending {digit}", line=dict(color=CLASS_COLOURS[digit], width=1.5),
+                        opacity=0.22, hoverinfo="skip", showlegend=False, **on["curves"]) for digit in digits]
     # The traces that frames change, in the order `animated` lists their updates.
     animated_styles = [
         dict(name="unread rows", fill="toself", fillcolor=UNREAD_SHADE, mode="none", hoverinfo="skip",
@@ -155,73 +187,113 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS) -> dict:
         dict(name="row t", mode="lines", line=dict(color=HIGHLIGHT, width=3), hoverinfo="skip",
              showlegend=False),
         dict(name="readout", x=digits, marker=dict(color=CLASS_COLOURS[:classes], line=dict(color="#0e1117")),
-             textposition="outside", textfont=dict(size=14), cliponaxis=False, showlegend=False,
-             hovertemplate="digit %{x}: %{y:.1%}<extra></extra>", xaxis="x3", yaxis="y3"),
-        dict(name="step t", mode="lines", line=dict(color=HIGHLIGHT, width=3), hoverinfo="skip",
-             showlegend=False, xaxis="x4", yaxis="y4"),
-        *(dict(name=f"h_{t}", z=trace.hidden_states[t - 1][:, None], x0=t, dx=1, y0=1, dy=1,
-               coloraxis="coloraxis", hovertemplate=f"step {t}, unit %{{y}}: h = %{{z:.2f}}<extra></extra>",
-               xaxis="x2", yaxis="y2") for t in step_numbers),
+             textposition="outside", textfont=dict(size=style.font_size + 2), constraintext="none", cliponaxis=False, showlegend=False,
+             hovertemplate="digit %{x}: %{y:.1%}<extra></extra>", **on["readout"]),
+        dict(name="step t", fill="toself", fillcolor="rgba(255, 176, 0, 0.28)", mode="lines",
+             line=dict(color=HIGHLIGHT, width=2), hoverinfo="skip", showlegend=False, **on["curves"]),
+        *(dict(name=str(digit), mode="lines", line=dict(color=CLASS_COLOURS[digit], width=3),
+               hovertemplate=f"digit {digit}, step %{{x}}: %{{y:.1%}}<extra></extra>", showlegend=False,
+               **on["curves"]) for digit in digits),
+        dict(name="now", mode="markers+text", marker=dict(color=CLASS_COLOURS[:classes], size=11,
+             line=dict(color="white", width=1.5)), textfont=dict(size=style.font_size + 2),
+             cliponaxis=False, hoverinfo="skip", showlegend=False, **on["curves"]),
+        dict(name="settles", mode="lines+text", line=dict(color=MUTED, dash="dash", width=2),
+             textposition="middle left" if settle > steps / 2 else "middle right", textfont=dict(color="#555"),
+             cliponaxis=False, hoverinfo="skip", showlegend=False, **on["curves"]),
     ]
+    if not style.stacked:
+        animated_styles += [
+            dict(name="h now", mode="lines", line=dict(color=HIGHLIGHT, width=3), hoverinfo="skip",
+                 showlegend=False, **on["states"]),
+            *(dict(name=f"h_{t}", z=trace.hidden_states[t - 1][:, None], x0=t, dx=1, y0=1, dy=1,
+                   coloraxis="coloraxis", hovertemplate=f"step {t}, unit %{{y}}: h = %{{z:.2f}}<extra></extra>",
+                   **on["states"]) for t in step_numbers),
+        ]
 
     def animated(t: int) -> list[dict]:
         """What changes at step t (1-based), one update per trace in `animated_styles`."""
         unread_x, unread_y = _unread_block(t, size)
         row_x, row_y = _row_box(t - 1, size)
-        return [
+        now = probabilities[t - 1]
+        leader = int(now.argmax())
+        settled = show_ending or t >= settle
+        updates = [
             dict(type="scatter", x=unread_x, y=unread_y),
             dict(type="scatter", x=row_x, y=row_y),
-            dict(type="bar", **_readout_bars(trace.step_probabilities[t - 1].tolist())),
-            dict(type="scatter", x=[t, t], y=[0.0, 1.0]),
-            *(dict(type="heatmap", visible=column <= t) for column in step_numbers),
+            dict(type="bar", **_readout_bars(now.tolist())),
+            dict(type="scatter", x=[t - 0.45, t + 0.45, t + 0.45, t - 0.45, t - 0.45], y=[0, 0, 1.02, 1.02, 0]),
+            *(dict(type="scatter", x=step_numbers[:t], y=np.round(probabilities[:t, digit], 4).tolist())
+              for digit in digits),
+            dict(type="scatter", x=[t] * classes, y=np.round(now, 4).tolist(),
+                 text=[str(d) if d == leader else "" for d in digits],
+                 textposition="middle left" if t > steps - 4 else "middle right"),
+            dict(type="scatter", x=[settle] * 3 if settled else [], y=[0, 0.62, 1.02] if settled else [],
+                 text=["", f"settles on {prediction}<br>at step {settle} ", ""] if settled else []),
         ]
+        if not style.stacked:
+            updates.append(dict(type="scatter", x=[t - 0.5, t + 0.5, t + 0.5, t - 0.5, t - 0.5],
+                                y=[0.5, 0.5, units + 0.5, units + 0.5, 0.5]))
+            updates += [dict(type="heatmap", visible=column <= t) for column in step_numbers]
+        return updates
 
-    data = static + [_merged(style, update) for style, update in zip(animated_styles, animated(steps))]
+    def caption(t: int) -> dict:
+        return dict(title=dict(text=explain.step_caption(trace, t)))
+
+    data = static + [_merged(style_, update) for style_, update in zip(animated_styles, animated(start_step))]
     animated_traces = list(range(len(static), len(data)))
-    frames = [dict(name=str(t), data=animated(t), traces=animated_traces) for t in step_numbers]
+    frames = [dict(name=str(t), data=animated(t), traces=animated_traces, layout=caption(t))
+              for t in step_numbers]
 
-    def axes(number: int, **settings) -> dict:
-        name = "" if number == 1 else str(number)
-        return {f"xaxis{name}": layout[f"xaxis{name}"] | settings.get("x", {}),
-                f"yaxis{name}": layout[f"yaxis{name}"] | settings.get("y", {})}
+    def axes(name: str, **settings) -> dict:
+        number = axis[name]
+        return {f"xaxis{number}": layout[f"xaxis{number}"] | settings.get("x", {}),
+                f"yaxis{number}": layout[f"yaxis{number}"] | settings.get("y", {})}
 
     pixel_x, pixel_y = _pixel_axis_settings(size)
+    step_axis = dict(range=[0.5, steps + 0.5], tickvals=[1, 7, 14, 21, 28])
+    states = {} if style.stacked else axes(
+        "states", x=step_axis, y=dict(range=[0.5, units + 0.5], title=dict(text="unit"), tickvals=[1, 32, 64, 96, 128]))
     instant = dict(frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")
     play = dict(frame=dict(duration=frame_ms, redraw=True), transition=dict(duration=0),
                 fromcurrent=True, mode="immediate")
+    font = FONT | dict(size=style.font_size)
+    top, bottom = style.caption_size * 2 + 24, 96 if style.stacked else 84
+    plot_height = style.height - top - bottom
+    # Controls sit below the axis titles: Play/Pause, then the step slider beside them (on a
+    # phone, below them), so that nothing collides.
+    buttons_y = -(44 if not style.stacked else 40) / plot_height
+    slider_y = buttons_y if not style.stacked else -(86 / plot_height)
     layout.update(
-        **axes(1, x=pixel_x, y=pixel_y),
-        **axes(2, x=dict(range=[0.5, steps + 0.5]), y=dict(range=[0.5, units + 0.5], title=dict(text="unit"))),
-        **axes(3, x=dict(tickvals=digits, title=dict(text="digit", standoff=4)),
-               y=dict(range=[0, 1.12], tickformat=".0%")),
-        **axes(4, x=dict(range=[0.5, steps + 0.5], title=dict(text="step t", standoff=4)),
-               y=dict(range=[0, 1.02], tickformat=".0%")),
-        height=PLAYBACK_HEIGHT, margin=dict(l=50, r=20, t=40, b=130), font=FONT, template=TEMPLATE,
-        bargap=0.25,
-        plot_bgcolor="white", legend=dict(title=dict(text="digit"), orientation="v", x=1.0, y=0.44,
-                                          yanchor="top", font=dict(size=11)),
+        **axes("input", x=pixel_x, y=pixel_y),
+        **states,
+        **axes("readout", x=dict(tickvals=digits, fixedrange=True),
+               y=dict(range=[0, 1.15], tickformat=".0%", tickvals=[0, 0.5, 1], fixedrange=True)),
+        **axes("curves", x=step_axis | dict(title=dict(text="step t", standoff=2)),
+               y=dict(range=[0, 1.04], tickformat=".0%", tickvals=[0, 0.5, 1])),
+        title=dict(text=explain.step_caption(trace, start_step), x=0.0, xanchor="left", y=1.0, yanchor="top",
+                   yref="container", pad=dict(t=8, l=4), font=dict(size=style.caption_size, color="#111")),
+        height=style.height, margin=dict(l=48, r=24, t=top, b=bottom), font=font, template=TEMPLATE,
+        bargap=0.25, plot_bgcolor="white", showlegend=False,
         coloraxis=dict(colorscale=STATE_COLOURSCALE, cmid=0.0, cmin=-state_limit, cmax=state_limit,
-                       colorbar=dict(title=dict(text="h", side="top"), len=0.5, y=0.78, thickness=12)),
-        shapes=[dict(type="line", xref="x4", yref="y4 domain", x0=settle, x1=settle, y0=0, y1=1,
-                     line=dict(color=MUTED, dash="dash", width=1.5))],
-        # Late settlers are labelled top left of the line, where the curves are still low; early
-        # ones halfway up on its right, below the winner's plateau and above the losers.
-        annotations=[*layout["annotations"], dict(
-            text=f"settles on {prediction}<br>at step {settle}", xref="x4", yref="y4 domain", x=settle,
-            y=0.97 if settle > steps / 2 else 0.6, xanchor="right" if settle > steps / 2 else "left",
-            yanchor="top", showarrow=False, font=dict(color="#555"), bgcolor="rgba(255, 255, 255, 0.8)")],
+                       colorbar=dict(title=dict(text="h", side="top"), len=0.45, y=0.78, thickness=12)),
         updatemenus=[dict(
-            type="buttons", direction="left", showactive=False, x=0.0, y=-0.2, xanchor="left",
-            yanchor="top", pad=dict(t=0, r=10),
+            type="buttons", direction="left", showactive=False, x=0.0, y=buttons_y, xanchor="left",
+            yanchor="top", pad=dict(t=0, r=0), font=dict(size=style.font_size),
             buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
                      dict(label="❚❚ Pause", method="animate", args=[[None], instant])],
         )],
         sliders=[dict(
-            active=steps - 1, x=0.16, y=-0.13, len=0.84, xanchor="left", yanchor="top",
-            pad=dict(t=0, b=0), currentvalue=dict(prefix="step t = ", font=dict(size=14)),
-            steps=[dict(label=str(t), method="animate", args=[[str(t)], instant]) for t in step_numbers],
+            active=start_step - 1, x=0.0 if style.stacked else 0.3, y=slider_y,
+            len=1.0 if style.stacked else 0.7, xanchor="left", yanchor="top", pad=dict(t=0, b=0),
+            currentvalue=dict(visible=False), font=dict(size=style.font_size),
+            steps=[dict(label=str(t) if (t - 1) % style.slider_labels_every == 0 or t == steps else "",
+                        value=str(t), method="animate", args=[[str(t)], instant]) for t in step_numbers],
         )],
     )
+    for annotation in layout["annotations"]:  # the panel titles
+        annotation["font"] = dict(size=style.font_size + 2)
+    if style.stacked:
+        layout["coloraxis"]["showscale"] = False
     return dict(data=data, layout=layout, frames=frames)
 
 
@@ -232,7 +304,7 @@ def _split(values: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray
 
 
 def step_figure(trace: Trace, t: int) -> go.Figure:
-    """Gates i, f, g, o and the states c_t, h_t at step t; see step_spec."""
+    """Gates i, f, g, o and the states c_t, h_t at step t, checked by Plotly; see step_spec."""
     return go.Figure(**step_spec(trace, t))
 
 
@@ -321,3 +393,14 @@ def why_figure(metrics: dict | None, trace: Trace | None = None) -> go.Figure:
                       margin=dict(l=50, r=10, t=10, b=40),
                       legend=dict(orientation="h", x=0, y=-0.18, yanchor="top"))
     return fig
+
+
+def warm_up(trace: Trace) -> None:
+    """Build every figure once, as the page does. Plotly imports its validators lazily and the
+    subplot grids are made once per layout, so the first figure of a process takes about a
+    second longer than the rest."""
+    for layout_name in PLAYBACK_LAYOUTS:
+        playback_spec(trace, layout_name=layout_name)
+    step_spec(trace, 1)
+    input_spec(trace.inputs)
+    why_figure(None, trace).to_json()

@@ -2,17 +2,24 @@
 and "why the final output?". Each *_ui function draws one view; figures come from figures.py
 and words from explain.py. Only the open tab's view is computed and drawn."""
 
+from dataclasses import replace
+from urllib.parse import urlencode
+
 import numpy as np
 import streamlit as st
 
 import explain
+import export
 import figures
 from chart_spec import ChartSpec
+import links
+from layouts import Slots
 from metrics_check import MetricsCheck
 from model import config
 from model.trace import LstmWeights, Trace, trace
 
-SPEEDS_MS, DEFAULT_SPEED_MS = (50, 100, 200, 400, 800), 200  # 200 ms per row: a room can follow
+SPEEDS_MS, DEFAULT_SPEED_MS = (50, 100, 200, 400, 800), 200  # 200 ms per row: one person can follow
+PRESENT_SPEED_MS = 400  # a room, listening to the speaker too, needs twice as long
 SECTIONS = (":material/play_circle: Row by row", ":material/center_focus_strong: One step up close",
             ":material/help: Why the final output?")
 # The figures carry their own template; Streamlit's chart theme would restyle them on every render.
@@ -20,8 +27,10 @@ PLOT = dict(theme=None, config={"displaylogo": False, "modeBarButtonsToRemove": 
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def playback(image: np.ndarray, sha256: str, frame_ms: int, _weights: LstmWeights):
-    return ChartSpec(figures.playback_spec(trace(image, _weights), frame_ms))  # sent as is: see chart_spec.py
+def playback(image: np.ndarray, sha256: str, frame_ms: int, mode: str, show_ending: bool, start_step: int,
+             _weights: LstmWeights):
+    # Sent as it is, without Plotly's checks on every stroke: see chart_spec.py.
+    return ChartSpec(figures.playback_spec(trace(image, _weights), frame_ms, mode, show_ending, start_step))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -29,33 +38,65 @@ def step_up_close(image: np.ndarray, sha256: str, t: int, _weights: LstmWeights)
     return ChartSpec(figures.step_spec(trace(image, _weights), t))
 
 
-def views_ui(analysis: Trace | None, image: np.ndarray | None, sha256: str, weights: LstmWeights,
-             check: MetricsCheck) -> None:
-    """The analysis tabs; only the open one is computed and drawn."""
-    playback_tab, step_tab, why_tab = st.tabs(SECTIONS, key="section", on_change="rerun")
+def views_ui(analysis: Trace | None, image: np.ndarray | None, source_name: str, link: links.Link,
+             sha256: str, weights: LstmWeights, check: MetricsCheck, slots: Slots,
+             start_step: int) -> links.Link:
+    """The analysis tabs; only the open one is computed and drawn. Returns the link to what is
+    on screen, with the open view."""
+    with slots.views:
+        playback_tab, step_tab, why_tab = st.tabs(SECTIONS, key="section", on_change="rerun")
+    view = links.VIEWS[[playback_tab.open, step_tab.open, why_tab.open].index(True)]
+    link = replace(link, view=view)
     if playback_tab.open:
         with playback_tab:
-            playback_ui(analysis, image, sha256, weights)
+            playback_ui(analysis, image, source_name, link, sha256, weights, slots, start_step)
     if step_tab.open:
         with step_tab:
             step_ui(analysis, image, sha256, weights)
     if why_tab.open:
         with why_tab:
             why_ui(analysis, check)
+    return link
 
 
-def playback_ui(analysis: Trace | None, image, sha256: str, weights: LstmWeights) -> None:
+def share_ui(analysis: Trace, source_name: str, link: links.Link) -> None:
+    """A link to what is on screen, to copy, and the playback and the numbers to take away."""
+    address = f"{(st.context.url or '').split('?')[0]}?{urlencode(links.to_query(link))}"
+    with st.popover(":material/share: Link, GIF, data", key="share", width="stretch"):
+        st.caption("A link to this digit, view and layout (copy it with the icon on the right):")
+        st.code(address, language=None, wrap_lines=True)
+        st.download_button("Download GIF of the playback", lambda: export.playback_gif(analysis),
+                           file_name="row-lstm-playback.gif", mime="image/gif", icon=":material/gif_box:",
+                           on_click="ignore", key="download_gif")
+        st.download_button("Download data (JSON: probabilities, gates, h_t per step)",
+                           lambda: export.trace_json(analysis, source_name), file_name="row-lstm-trace.json",
+                           mime="application/json", icon=":material/download:", on_click="ignore",
+                           key="download_data")
+
+
+def playback_ui(analysis: Trace | None, image, source_name: str, link: links.Link, sha256: str,
+                weights: LstmWeights, slots: Slots, start_step: int) -> None:
     if analysis is None:
         st.info("The row-by-row playback appears here once there is a digit to read.")
         return
     steps = config.CONFIG.timesteps
-    speed_column, help_column = st.columns([1, 3], vertical_alignment="bottom")
-    frame_ms = speed_column.select_slider("Playback speed (ms per step)", SPEEDS_MS, DEFAULT_SPEED_MS,
+    if slots.controls is not None:  # a narrow column of its own: one control under the other
+        speed_column = ending_column = share_column = slots.controls
+    else:
+        speed_column, ending_column, share_column = st.columns([2, 1.2, 1.3], vertical_alignment="bottom")
+    frame_ms = speed_column.select_slider("Playback speed (ms per step)", SPEEDS_MS,
+                                          PRESENT_SPEED_MS if slots.mode == "present" else DEFAULT_SPEED_MS,
                                           key="speed")
-    help_column.caption(f"Press ▶ Play under the chart, or drag its slider. At step t the LSTM has "
-                        f"read rows 1…t. The readout is applied to every $h_t$, though trained on "
-                        f"$h_{{{steps}}}$ only.")
-    st.plotly_chart(playback(image, sha256, frame_ms, weights), key="playback", **PLOT)
+    show_ending = ending_column.toggle("Show the ending", key="show_ending",
+                                       help="Draw every step's readout, faint, from the start")
+    with share_column:
+        share_ui(analysis, source_name, link)
+    if slots.mode == "desktop":
+        st.caption(f"Press ▶ Play under the chart, or drag its slider. At step t the LSTM has read rows 1…t. "
+                   f"The readout is applied to every $h_t$, though trained on $h_{{{steps}}}$ only.")
+    figure = playback(image, sha256, frame_ms, slots.mode, show_ending, start_step, weights)
+    st.plotly_chart(figure, key="playback", theme=None,
+                    config=PLOT["config"] | {"displayModeBar": slots.mode == "desktop"})
 
 
 def step_ui(analysis: Trace | None, image, sha256: str, weights: LstmWeights) -> None:

@@ -19,6 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import skip_or_fail
 
+import explain
+import links
 import model.config
 import model.data
 from model.config import CONFIG, METRICS_PATH, MODEL_PATH
@@ -28,6 +30,8 @@ from model.trace import trace
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 STEPS = CONFIG.timesteps
+# Generous: the first gallery run traces all 10,000 test digits, on a shared 2-core machine.
+TIMEOUT_S = 240
 
 
 def png_data_url(image: np.ndarray) -> str:
@@ -45,7 +49,8 @@ def draw(at: AppTest, image: np.ndarray) -> AppTest:
 
 
 def prediction(at: AppTest) -> str | None:
-    metrics = [metric for metric in at.metric if metric.label == "Prediction"]
+    """The prediction card's digit; its label is "Prediction", or "Not sure" for a shaky answer."""
+    metrics = [metric for metric in at.metric if metric.label in ("Prediction", "Not sure")]
     return metrics[0].value if metrics else None
 
 
@@ -94,7 +99,7 @@ def metrics_for_this_model(tmp_path, monkeypatch):
 @pytest.fixture
 def app(metrics_for_this_model, monkeypatch) -> AppTest:
     monkeypatch.delenv("MNIST_DIR", raising=False)  # the gallery tests set it themselves
-    return AppTest.from_file(str(APP), default_timeout=60).run()
+    return AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
 
 
 def test_empty_canvas_shows_a_prompt_and_no_prediction(app):
@@ -200,7 +205,7 @@ def test_missing_or_broken_model_stops_with_the_rebuild_command(tmp_path, monkey
     if content is not None:
         path.write_bytes(content)
     monkeypatch.setattr(model.config, "MODEL_PATH", path)
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
     assert not at.exception
     (error,) = at.error
     assert str(path) in error.value and "python -m model.train" in error.value
@@ -208,8 +213,8 @@ def test_missing_or_broken_model_stops_with_the_rebuild_command(tmp_path, monkey
 
 
 def test_sessions_do_not_share_drawings(metrics_for_this_model):
-    first = AppTest.from_file(str(APP), default_timeout=60).run()
-    second = AppTest.from_file(str(APP), default_timeout=60).run()
+    first = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
+    second = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
     draw(first, render(random_drawing(7, np.random.default_rng(0))))
     assert prediction(first) == "7"
     assert prediction(second.run()) is None
@@ -234,7 +239,14 @@ def test_gallery_loads_test_digits(mnist, app, monkeypatch):
     for kind in ("By digit", "Misread", "Late deciders"):
         app.segmented_control(key="gallery_kind").set_value(kind).run()
         assert not app.exception
-        assert [button for button in app.button if (button.key or "").startswith("load_")]
+        loads = [button for button in app.button if (button.key or "").startswith("load_")]
+        # The kind's first digit is loaded, so the page shows what was asked for.
+        assert markers(app)[0]["source"] == f"test digit #{loads[0].key.removeprefix('load_')}"
+        if kind == "Misread":
+            assert any("misread" in markdown.value for markdown in app.markdown)
+        if kind == "Late deciders":
+            (settle,) = re.findall(r"since step \*\*(\d+)\*\*", " ".join(m.value for m in app.markdown))
+            assert int(settle) >= 25
 
 
 def test_gallery_without_data_says_how_to_provide_it(app, tmp_path, monkeypatch):
@@ -254,3 +266,40 @@ def test_unreadable_mnist_folder_gives_a_warning(app, tmp_path, monkeypatch):
     assert not app.exception
     assert any("could not be read" in warning.value for warning in app.warning)
     assert any("MNIST_DIR" in info.value for info in app.info)
+
+
+def a_dash() -> np.ndarray:
+    """A short horizontal bar: the model hesitates between digits (checked below)."""
+    image = np.zeros((STEPS, STEPS), np.float32)
+    image[12:15, 6:22] = 1.0
+    return image
+
+
+def test_a_link_restores_the_drawing_and_a_shaky_answer_says_not_sure(metrics_for_this_model, weights):
+    strokes = ((22, np.array([[60, 140], [220, 140]], dtype=np.int16)),)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.query_params["d"] = links.pack_drawing(links.Drawing(strokes, a_dash()))
+    at.query_params["view"] = "step"
+    at.query_params["t"] = "16"
+    at.run()
+    assert not at.exception
+    expected = trace(a_dash(), weights)
+    verdict = explain.verdict(expected.probabilities, int(expected.decision_step), STEPS)
+    assert not verdict.sure, "the test needs a drawing the model is unsure of"
+    (card,) = [metric for metric in at.metric if metric.label == "Not sure"]
+    assert card.value == str(int(expected.prediction)) and "maybe" in card.proto.delta
+    assert at.slider(key="step").value == 16  # the view and the step came with the link
+    assert "drawing with 1 strokes from a link" in markers(at)[0]["source"]
+    query = dict(at.query_params)
+    assert links.unpack_drawing(query["d"][0] if isinstance(query["d"], list) else query["d"]).strokes[0][1].tolist() \
+        == strokes[0][1].tolist()
+
+
+def test_a_link_to_a_test_digit_opens_the_gallery_on_it(mnist, metrics_for_this_model, monkeypatch):
+    monkeypatch.setenv("MNIST_DIR", mnist.source)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.query_params["g"] = "1234"
+    at.run()
+    assert not at.exception
+    assert markers(at)[0]["source"] == "test digit #1234"
+    assert any(f"True label: {int(mnist.test_labels[1234])}" in markdown.value for markdown in at.markdown)

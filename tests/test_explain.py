@@ -41,3 +41,36 @@ def test_equations_and_takeaways_quote_their_numbers(weights):
     for number in (accuracies[half - 1], accuracies[-1], 0.1135):
         assert f"{number:.1%}" in text
     assert "step 19" in text and f"$h_{{{CONFIG.timesteps}}}$" in text
+
+
+@pytest.mark.parametrize("top, settle, sure, words", [
+    (0.981, 12, True, "98.1% probability"),
+    (0.55, 12, False, "maybe 7 (55%) or 2 (40%)"),
+    (0.79, 3, False, "maybe 7 (79%)"),
+    (0.95, 26, False, "7 (95%), but only since row 26 of 28"),
+    (0.95, 24, True, "95.0% probability"),
+])
+def test_verdict_is_unsure_for_low_or_late_answers(top, settle, sure, words):
+    probabilities = np.full(10, (1 - top - 0.4) / 8 if top < 0.6 else (1 - top) / 9)
+    probabilities[7] = top
+    if top < 0.6:
+        probabilities[2] = 0.4
+    verdict = explain.verdict(probabilities, settle, 28)
+    assert verdict.sure is sure
+    assert verdict.headline == ("Prediction" if sure else "Not sure")
+    assert words in verdict.words
+
+
+def test_runner_up_words():
+    probabilities = np.zeros(10)
+    probabilities[[4, 7]] = [0.123, 0.877]
+    assert explain.runner_up_words(probabilities) == "Runner-up: 4 at 12.3%."
+    probabilities[[4, 7]] = [0.00001, 0.99999]
+    assert explain.runner_up_words(probabilities).startswith("No runner-up")
+
+
+def test_step_caption_names_the_row_and_the_leader(weights):
+    steps = trace(np.eye(CONFIG.image_size, dtype=np.float32), weights)
+    leader = int(steps.step_probabilities[15].argmax())
+    assert explain.step_caption(steps, 16) == (
+        f"Step 16: reading row 16 - the readout says {leader}, {steps.step_probabilities[15, leader]:.0%}")

@@ -1,0 +1,113 @@
+"""What a visitor can take away: the playback as an animated GIF and the trace as JSON.
+
+Both are pure functions of a trace. The GIF is drawn with Pillow rather than captured from the
+browser, so it is built on the server in a fraction of a second: per step, the input with the
+row being read outlined and the unread rows dimmed, the readout's ten bars, and the caption the
+page shows ("Step 16: reading row 16 - the readout says 4, 63%").
+"""
+
+import io
+import json
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+import explain
+from figures import CLASS_COLOURS, HIGHLIGHT
+from model.trace import Trace
+
+PIXEL = 8  # screen pixels per input pixel: 28 -> 224
+WIDTH, HEIGHT = 640, 330
+MARGIN = 20
+CAPTION_HEIGHT = 44
+BAR_AREA = (300, 40, 620, 250)  # left, top, right, bottom of the bars (digit labels below)
+BACKGROUND, TEXT, UNREAD_DIM = (255, 255, 255), (30, 30, 30), 0.25
+FRAME_MS, LAST_FRAME_MS = 400, 2500  # a pace a room can follow, and a pause on the answer
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def _frame(trace: Trace, t: int, fonts: tuple) -> Image.Image:
+    """One step of the playback (t is 1-based)."""
+    small, large = fonts
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    # The input: rows 1..t as read, the rest dimmed, row t outlined.
+    pixels = np.asarray(trace.inputs) * 255  # (28, 28)
+    pixels[t:] *= UNREAD_DIM
+    size = pixels.shape[0] * PIXEL
+    left, top = MARGIN, MARGIN + 20
+    digit = Image.fromarray(pixels.astype(np.uint8)).resize((size, size), Image.Resampling.NEAREST)
+    image.paste(digit.convert("RGB"), (left, top))
+    row_top = top + (t - 1) * PIXEL
+    draw.rectangle((left - 2, row_top - 2, left + size + 1, row_top + PIXEL + 1), outline=_rgb(HIGHLIGHT),
+                   width=3)
+    draw.text((left, MARGIN - 2), f"Input: rows 1-{t} of {trace.inputs.shape[0]} read", fill=TEXT, font=small)
+    # The readout's bars at step t, the leader labelled.
+    probabilities = trace.step_probabilities[t - 1]
+    leader = int(probabilities.argmax())
+    bar_left, bar_top, bar_right, bar_bottom = BAR_AREA
+    draw.text((bar_left, MARGIN - 2), f"Readout at step {t}", fill=TEXT, font=small)
+    slot = (bar_right - bar_left) / len(probabilities)
+    for digit_index, probability in enumerate(probabilities):
+        x0 = bar_left + digit_index * slot + 4
+        y0 = bar_bottom - probability * (bar_bottom - bar_top)
+        draw.rectangle((x0, y0, x0 + slot - 8, bar_bottom), fill=_rgb(CLASS_COLOURS[digit_index]))
+        draw.text((x0 + slot / 2 - 4, bar_bottom + 4), str(digit_index), fill=TEXT, font=small, anchor="mt")
+        if digit_index == leader:
+            draw.text((x0 + slot / 2 - 4, y0 - 4), f"{probability:.0%}", fill=TEXT, font=small, anchor="mb")
+    draw.line((bar_left, bar_bottom, bar_right, bar_bottom), fill=TEXT, width=1)
+    # The caption, as on the page.
+    draw.text((MARGIN, HEIGHT - CAPTION_HEIGHT + 6), explain.step_caption(trace, t), fill=TEXT, font=large)
+    return image
+
+
+def _palette() -> Image.Image:
+    """One fixed palette for every frame: the digits' colours, the highlight and 240 greys
+    (the input and the anti-aliased text), so that no colour shifts from frame to frame."""
+    colours = [_rgb(colour) for colour in (*CLASS_COLOURS, HIGHLIGHT)]
+    colours += [(level, level, level) for level in np.linspace(0, 255, 256 - len(colours)).astype(int)]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([channel for colour in colours for channel in colour])
+    return palette
+
+
+def playback_gif(trace: Trace, frame_ms: int = FRAME_MS) -> bytes:
+    """The playback as an animated GIF: one frame per step, looping, the last held longer."""
+    if trace.inputs.ndim != 2:
+        raise ValueError("playback_gif takes the trace of one image")
+    fonts = (ImageFont.load_default(size=16), ImageFont.load_default(size=22))
+    steps = trace.inputs.shape[0]
+    frames = [_frame(trace, t, fonts) for t in range(1, steps + 1)]
+    palette = _palette()
+    paletted = [frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in frames]
+    buffer = io.BytesIO()
+    paletted[0].save(buffer, format="GIF", save_all=True, append_images=paletted[1:], loop=0,
+                     duration=[frame_ms] * (steps - 1) + [LAST_FRAME_MS], optimize=False)
+    return buffer.getvalue()
+
+
+def trace_json(trace: Trace, source: str) -> str:
+    """The trace for a notebook: per-step probabilities, gate summaries and h_t, as JSON."""
+    def rounded(values) -> list:
+        return np.round(np.asarray(values, dtype=np.float64), 5).tolist()
+
+    steps = trace.inputs.shape[0]
+    return json.dumps({
+        "source": source,
+        "prediction": int(trace.prediction),
+        "decision_step": int(trace.decision_step),
+        "steps": [{
+            "t": t,
+            "probabilities": rounded(trace.step_probabilities[t - 1]),
+            "gates": {name: {"mean": round(float(gate[t - 1].mean()), 5),
+                             "open": int((gate[t - 1] > 0.5).sum())}
+                      for name, gate in (("i", trace.input_gates), ("f", trace.forget_gates),
+                                         ("o", trace.output_gates))},
+            "mean_abs_g": round(float(np.abs(trace.candidates[t - 1]).mean()), 5),
+            "h": rounded(trace.hidden_states[t - 1]),
+        } for t in range(1, steps + 1)],
+        "input": rounded(trace.inputs),
+    })

@@ -1,0 +1,156 @@
+"""Permalinks: what is on screen, kept in the address bar's query parameters so that a link
+reproduces it in a fresh browser.
+
+    ?d=<drawing>   the strokes (to redraw them on the canvas) and the 28 x 28 input they made
+                   (so that the analysis is exactly the one that was seen), packed, zlib-compressed
+                   and base64url-encoded: a few hundred characters for a typical digit
+    ?g=123         or an MNIST test digit, by its index in the test set
+    ?view=play     the open analysis tab: play, step or why
+    ?t=16          the step shown
+    ?mode=present  the layout: desktop, present or phone
+
+Pure functions, no Streamlit: the page reads `st.query_params` into a Link and writes one back.
+"""
+
+import base64
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+FORMAT = 1  # first byte of a packed drawing, so that a later format can still read old links
+IMAGE_SIZE = 28
+MAX_POINTS = 1_500  # per drawing: enough for any digit, and keeps a link under about 4 KB
+MIN_STEP_PX = 2.0  # points closer than this to the previous one add nothing a person can see
+VIEWS = ("play", "step", "why")
+MODES = ("desktop", "present", "phone")
+
+Stroke = tuple[int, np.ndarray]  # (brush width in px, points (n, 2) in canvas pixels)
+
+
+@dataclass(frozen=True)
+class Drawing:
+    strokes: tuple[Stroke, ...]
+    image: np.ndarray  # (28, 28) float32 in [0, 1], as the model read it (to 1/255)
+
+
+@dataclass(frozen=True)
+class Link:
+    drawing: Drawing | None = None
+    test_digit: int | None = None
+    view: str | None = None
+    step: int | None = None
+    mode: str | None = None
+
+
+def strokes_from_canvas(json_data: dict | None) -> tuple[Stroke, ...]:
+    """The freehand strokes of a canvas's json_data (Fabric.js paths): each command's end point,
+    thinned so that consecutive points are at least MIN_STEP_PX apart."""
+    strokes = []
+    for item in (json_data or {}).get("objects", []):
+        if str(item.get("type", "")).lower() != "path" or not item.get("path"):  # Fabric 6 says "Path"
+            continue
+        points, last = [], None
+        for command in item["path"]:
+            point = np.asarray(command[-2:], dtype=np.float64)
+            if last is None or np.hypot(*(point - last)) >= MIN_STEP_PX:
+                points.append(point)
+                last = point
+        strokes.append((int(round(item.get("strokeWidth", 1))), np.round(np.asarray(points)).astype(np.int16)))
+    return tuple(strokes)
+
+
+def canvas_drawing(strokes: tuple[Stroke, ...], colour: str) -> dict:
+    """Strokes as a canvas `initial_drawing`: one Fabric.js path per stroke, round-capped."""
+    objects = []
+    for width, points in strokes:
+        path = [["M", float(points[0][0]), float(points[0][1])]]
+        path += [["L", float(x), float(y)] for x, y in points[1:]] or [["L", float(points[0][0]),
+                                                                      float(points[0][1])]]
+        objects.append({"type": "path", "path": path, "stroke": colour, "strokeWidth": width,
+                        "fill": None, "strokeLineCap": "round", "strokeLineJoin": "round"})
+    return {"version": "5.3.0", "objects": objects}
+
+
+def _thin(strokes: tuple[Stroke, ...]) -> tuple[Stroke, ...]:
+    """Keep at most MAX_POINTS points in all, by taking every k-th point (and each end)."""
+    total = sum(len(points) for _, points in strokes)
+    if total <= MAX_POINTS:
+        return strokes
+    every = int(np.ceil(total / MAX_POINTS))
+    return tuple((width, np.concatenate([points[:-1:every], points[-1:]])) for width, points in strokes)
+
+
+def pack_drawing(drawing: Drawing) -> str:
+    """A drawing as a short URL-safe string (see the module docstring)."""
+    if drawing.image.shape != (IMAGE_SIZE, IMAGE_SIZE):
+        raise ValueError(f"the input must be {IMAGE_SIZE} x {IMAGE_SIZE}, not {drawing.image.shape}")
+    strokes = _thin(drawing.strokes)
+    parts = [np.array([FORMAT, len(strokes)], dtype="<u2").tobytes(),
+             np.round(np.clip(drawing.image, 0, 1) * 255).astype(np.uint8).tobytes()]
+    for width, points in strokes:
+        parts.append(np.array([width, len(points)], dtype="<u2").tobytes())
+        parts.append(np.asarray(points, dtype="<i2").tobytes())
+    return base64.urlsafe_b64encode(zlib.compress(b"".join(parts), 9)).decode("ascii").rstrip("=")
+
+
+def unpack_drawing(text: str) -> Drawing:
+    """The inverse of pack_drawing; ValueError for anything that is not a packed drawing."""
+    try:
+        raw = zlib.decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)), bufsize=65_536)
+    except (ValueError, zlib.error) as error:
+        raise ValueError(f"not a drawing link ({error})") from None
+    header = IMAGE_SIZE * IMAGE_SIZE + 4
+    if len(raw) < header:
+        raise ValueError("not a drawing link (too short)")
+    version, count = np.frombuffer(raw[:4], dtype="<u2")
+    if version != FORMAT:
+        raise ValueError(f"a drawing link of format {version}; this page reads format {FORMAT}")
+    image = np.frombuffer(raw[4:header], dtype=np.uint8).reshape(IMAGE_SIZE, IMAGE_SIZE)
+    strokes, offset = [], header
+    for _ in range(count):
+        if offset + 4 > len(raw):
+            raise ValueError("not a drawing link (truncated)")
+        width, points = (int(v) for v in np.frombuffer(raw[offset:offset + 4], dtype="<u2"))
+        end = offset + 4 + 4 * points
+        if points == 0 or end > len(raw):
+            raise ValueError("not a drawing link (truncated)")
+        strokes.append((width, np.frombuffer(raw[offset + 4:end], dtype="<i2").reshape(points, 2)))
+        offset = end
+    return Drawing(tuple(strokes), image.astype(np.float32) / 255)
+
+
+def to_query(link: Link) -> dict[str, str]:
+    """Query parameters for a link; absent parts are left out."""
+    query = {}
+    if link.drawing is not None:
+        query["d"] = pack_drawing(link.drawing)
+    if link.test_digit is not None:
+        query["g"] = str(link.test_digit)
+    for name, value in (("view", link.view), ("t", link.step), ("mode", link.mode)):
+        if value is not None:
+            query[name] = str(value)
+    return query
+
+
+def from_query(query: dict[str, str], steps: int = IMAGE_SIZE) -> tuple[Link, list[str]]:
+    """A Link from query parameters, and what could not be read in them (in words for the page).
+    Parts that cannot be read are left out; the rest of the link still works."""
+    problems, drawing, test_digit, view, step, mode = [], None, None, None, None, None
+    if query.get("d"):
+        try:
+            drawing = unpack_drawing(query["d"])
+        except ValueError as error:
+            problems.append(f"The drawing in this link could not be read: {error}.")
+    if query.get("g"):
+        if query["g"].isdigit():
+            test_digit = int(query["g"])
+        else:
+            problems.append(f"The test digit {query['g']!r} in this link is not a number.")
+    if query.get("view") in VIEWS:
+        view = query["view"]
+    if query.get("t", "").isdigit() and 1 <= int(query["t"]) <= steps:
+        step = int(query["t"])
+    if query.get("mode") in MODES:
+        mode = query["mode"]
+    return Link(drawing, test_digit, view, step, mode), problems

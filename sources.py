@@ -1,0 +1,167 @@
+"""Where the digit comes from: the drawing canvas, or a gallery of MNIST test digits. Either way
+the page gets a Source: the model's 28 x 28 input, the true label if known, and what a
+permalink needs to bring it back."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+
+import canvas_data
+import gallery
+import links
+from model import config
+from model.data import MnistFileError, data_dir_from_env, load_mnist_if_available, to_unit_float
+from model.preprocess import to_model_input
+from model.trace import LstmWeights
+
+CANVAS_SIZE = 280  # px, square; the digit is cropped and scaled to 20 x 20 anyway
+INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
+BRUSH_WIDTHS, DEFAULT_BRUSH = (8, 40), 22
+SOURCES = (":material/draw: Draw", ":material/apps: MNIST test digits")
+GALLERY_COLUMNS = 4
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the page reads: a drawing or an MNIST test digit, as the model's 28 x 28 input."""
+
+    image: np.ndarray | None  # None while there is nothing to read
+    label: int | None  # the true digit, for MNIST test digits
+    name: str  # "drawing with 2 strokes", "test digit #12": what the run markers report
+    link: links.Link = links.Link()  # what a permalink needs to bring it back
+
+
+@st.cache_resource(show_spinner="Reading the MNIST test set…")
+def load_test_set(folder: str | None):
+    return load_mnist_if_available(folder)
+
+
+@st.cache_resource(show_spinner="Running the LSTM over every test digit (once per server)…")
+def summarise(folder: str | None, sha256: str, _weights: LstmWeights):
+    mnist = load_test_set(folder)
+    return gallery.summarise_test_set(mnist.test_images, mnist.test_labels, _weights)
+
+
+def clear_canvas(generation: int) -> None:
+    st.session_state.update(canvas_generation=generation + 1, linked_drawing=None)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def model_input(png: bytes) -> np.ndarray | None:
+    """The canvas PNG -> the 28 x 28 input (None: nothing drawn), once per distinct drawing."""
+    return to_model_input(canvas_data.decode_png(png))
+
+
+def canvas_ui(linked: links.Drawing | None, compact: bool) -> tuple[bytes | None, int, tuple]:
+    """The drawing pad, opened on a linked drawing if any; returns the canvas PNG (None before the
+    first stroke), the stroke count and the strokes (for links)."""
+    generation = st.session_state.setdefault("canvas_generation", 0)
+    st.space("medium")  # room for the canvas's floating toolbar
+    try:
+        drawing = st_canvas(stroke_width=st.session_state.get("brush", DEFAULT_BRUSH), stroke_color=INK,
+                            background_color=PAPER, height=CANVAS_SIZE, width=CANVAS_SIZE,
+                            drawing_mode="freedraw", return_image_data=True, key=f"canvas_{generation}",
+                            initial_drawing=links.canvas_drawing(linked.strokes, INK) if linked else None)
+        png = drawing.image_bytes
+        count, strokes = canvas_data.stroke_count(drawing.json_data), links.strokes_from_canvas(drawing.json_data)
+    except (AttributeError, KeyError, TypeError, ValueError, OverflowError):  # not what the component sends
+        st.session_state["canvas_generation"] = generation + 1  # a fresh, empty pad on the next run
+        st.warning("The drawing pad sent something that is not a drawing, so it has been reset. Draw again.")
+        png, count, strokes = None, 0, ()
+    brush, clear = st.columns([3, 1], vertical_alignment="bottom")
+    if not compact:
+        brush.slider("Brush width", *BRUSH_WIDTHS, DEFAULT_BRUSH, key="brush")
+    clear.button("Clear", on_click=clear_canvas, args=(generation,), width="stretch",
+                 help="Wipe the canvas (the bin in its toolbar does the same)")
+    if not compact:
+        st.caption("Draw one digit, 0 to 9, with the mouse or a finger.")
+    return png, count, strokes
+
+
+def drawing_ui(compact: bool) -> Source:
+    """The canvas, and the model input made of what is drawn on it. A drawing opened from a
+    link is read from the link's own 28 x 28 input until a new stroke changes it."""
+    linked = st.session_state.get("linked_drawing")
+    png, count, strokes = canvas_ui(linked, compact)
+    name = f"drawing with {count} stroke{'s' * (count != 1)}"
+    if linked is not None and count in (0, len(linked.strokes)):
+        return Source(linked.image, None, f"drawing with {len(linked.strokes)} strokes from a link",
+                      links.Link(drawing=linked))
+    if png is None:
+        return Source(None, None, name)
+    try:
+        image = model_input(png)
+    except ValueError as error:
+        st.warning(f"That drawing could not be read ({error}). Clear the canvas and try again.")
+        return Source(None, None, name)
+    return Source(image, None, name, links.Link(drawing=links.Drawing(strokes, image)) if strokes else links.Link())
+
+
+def new_gallery_page(page: int = 0) -> None:
+    """A new kind, digit or page of thumbnails: load its first digit, so that what is shown
+    matches what was asked for."""
+    st.session_state.update(gallery_index=None, gallery_page=page)
+
+
+def gallery_ui(mnist, summary) -> int:
+    """Thumbnails of test digits, each with a button that loads it; returns the chosen index."""
+    kind = st.segmented_control("Show", gallery.GALLERY_KINDS, default="Random", key="gallery_kind",
+                                required=True, on_change=new_gallery_page)
+    digit = (st.segmented_control("Digit", range(config.CONFIG.classes), default=0, key="gallery_digit",
+                                  required=True, on_change=new_gallery_page) if kind == "By digit" else 0)
+    page = st.session_state.setdefault("gallery_page", 0)
+    indices = gallery.gallery_indices(summary, kind, digit, page)
+    if st.session_state.get("gallery_index") is None:
+        st.session_state.gallery_index = int(indices[0]) if len(indices) else 0
+    chosen = st.session_state.gallery_index
+    if len(indices) == 0:
+        st.info(f"No {kind.lower()} among the {len(summary.labels):,} test digits.")
+    for row_start in range(0, len(indices), GALLERY_COLUMNS):
+        for column, index in zip(st.columns(GALLERY_COLUMNS), indices[row_start:row_start + GALLERY_COLUMNS]):
+            label, predicted = summary.labels[index], summary.predictions[index]
+            column.image(gallery.thumbnail(mnist.test_images[index]),
+                         caption=f"{label} read as {predicted}" if label != predicted else f"{label} ✓")
+            column.button(f"#{index}", key=f"load_{index}", width="stretch",
+                          help=f"Load test digit #{index} into the prediction and the playback",
+                          type="primary" if index == chosen else "secondary",
+                          on_click=lambda i=int(index): st.session_state.update(gallery_index=i))
+    st.button("More like these", on_click=new_gallery_page, args=(page + 1,))
+    return chosen
+
+
+def test_digit_ui(sha256: str, weights: LstmWeights) -> Source:
+    """The gallery of MNIST test digits, when this machine has them; returns the chosen one."""
+    folder = data_dir_from_env()
+    folder = str(folder) if folder else None
+    try:
+        mnist = load_test_set(folder)
+    except MnistFileError as error:
+        mnist = None
+        st.warning(f"The MNIST files could not be read: {error}")
+    if mnist is None:
+        st.info("No MNIST test set found on this machine. To browse real digits, set `MNIST_DIR` to "
+                "the folder holding the four IDX files (`t10k-images-idx3-ubyte.gz`, …), e.g. "
+                "`MNIST_DIR=/path/to/mnist streamlit run app.py`. Drawing works without it.")
+        return Source(None, None, "no test digits")
+    index = gallery_ui(mnist, summarise(folder, sha256, weights))
+    if not 0 <= index < len(mnist.test_labels):
+        st.warning(f"There is no test digit #{index}; the test set has {len(mnist.test_labels):,}.")
+        return Source(None, None, "no test digits")
+    return Source(to_unit_float(mnist.test_images[index]), int(mnist.test_labels[index]),
+                  f"test digit #{index}", links.Link(test_digit=index))
+
+
+def source_ui(sha256: str, weights: LstmWeights, compact: bool) -> Source:
+    """Draw or pick a test digit; only the open tab's source is read. The canvas is drawn in
+    either case, so that a drawing survives a visit to the gallery."""
+    draw_tab, gallery_tab = st.tabs(SOURCES, key="source", on_change="rerun")
+    with draw_tab:
+        drawn = drawing_ui(compact)
+    if gallery_tab.open:
+        with gallery_tab:
+            return test_digit_ui(sha256, weights)
+    return drawn
+
+
