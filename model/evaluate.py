@@ -1,12 +1,15 @@
-"""Measure a trained row-LSTM: python -m model.evaluate
+"""Measure a trained row-LSTM: python -m model.evaluate [--every-step]
 
 Writes model/metrics.json, the numbers the page shows to answer "why use the final output?":
 test accuracy and confusion matrix; the trained readout's accuracy when applied to each h_t;
-logistic-regression probes fitted on each h_t and c_t (how much the state knows at step t,
-whatever the readout); readout alternatives at the last step; the step at which each test
-digit's prediction settles; and accuracy on scripted, canvas-style drawings. It also records
-what produced the numbers: data checksums, training settings, package versions, the seed and
-the model file's sha256 (the page refuses metrics that belong to another model).
+probes (a logistic regression fitted afresh to each h_t and c_t, to see what the state already
+knows at step t, whatever the readout), fitted to convergence with L-BFGS; readout alternatives
+at the last step, an MLP head among them; the step at which each test digit's prediction
+settles; calibration; and accuracy on scripted, canvas-style drawings, in the styles seen in
+training and in the held-out ones, by digit, brush width and size. With --every-step it
+measures the model trained with its loss at every step and files it under `every_step_model`.
+It also records what produced the numbers: data checksums, training settings, package versions,
+the seed and the model file's sha256 (the page refuses metrics that belong to another model).
 """
 
 import argparse
@@ -15,22 +18,33 @@ import platform
 from importlib.metadata import version
 from pathlib import Path
 
-import keras
 import numpy as np
 import tensorflow as tf
+from joblib import Parallel, delayed
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
 
-from model.config import CONFIG, METRICS_PATH, MODEL_PATH
+from model.config import CONFIG, EVERY_STEP_MODEL_PATH, METRICS_PATH, MODEL_PATH
 from model.data import load_mnist, sha256_of, to_unit_float, validation_split
-from model.drawn_digits import drawn_digit_set, render
+from model.drawn_digits import BRUSH_RANGE, drawn_digit_set, render
 from model.network import load_model
 from model.preprocess import to_model_input
 from model.trace import LstmWeights, decision_step, trace
 
-PROBE_EPOCHS = 6  # full convergence is not the point; more epochs change the curve by < 0.2%
-PROBE_BATCH_SIZE = 256
-PROBE_LEARNING_RATE = 3e-3
 CHUNK = 5_000  # images traced at a time, to bound memory
-DRAWN_PER_DIGIT = 30
+# Probes: multinomial logistic regression, full-batch L-BFGS until the gradient vanishes
+# (scikit-learn's default L2 penalty, C = 1, on standardised features).
+PROBE_MAX_ITER = 3_000
+PROBE_TOLERANCE = 1e-6
+MLP_HIDDEN = 64  # the "bigger head" of the alternatives table: 128 -> 64 -> 10
+DRAWN_PER_DIGIT = 100  # evaluation drawings per digit, in each of the two style groups
+DRAWN_SEED_OFFSET = 10_000  # evaluation drawings never share a seed with training's
+CALIBRATION_BINS = 15
+CONFIDENT = 0.9  # a misread shown with at least this probability is a confident mistake
+BRUSH_BUCKETS = ((8, 16), (16, 24), (24, 32), (32, 40))  # canvas px; the page's default is 22
+SIZE_BUCKETS = ((90, 130), (130, 180), (180, 260))  # the digit's longer side, canvas px of 280
+DEFAULT_BRUSH = 22
 
 
 def trace_states(images: np.ndarray, weights: LstmWeights):
@@ -47,43 +61,117 @@ def trace_states(images: np.ndarray, weights: LstmWeights):
     return np.concatenate(hidden), np.concatenate(cell), np.concatenate(probabilities)
 
 
-def fit_probes(train_features, train_labels, test_features, test_labels, seed) -> list[float]:
-    """Fit one multinomial logistic regression per probe and report each one's test accuracy.
+def fit_probe(train_features, train_labels, test_features, test_labels) -> dict:
+    """One logistic regression fitted to convergence; its test accuracy and how it converged."""
+    scaler = StandardScaler().fit(train_features)
+    probe = LogisticRegression(max_iter=PROBE_MAX_ITER, tol=PROBE_TOLERANCE)
+    probe.fit(scaler.transform(train_features), train_labels)
+    accuracy = probe.score(scaler.transform(test_features), test_labels)
+    return {"accuracy": float(accuracy), "iterations": int(probe.n_iter_.max())}
 
-    features: (N, P, D), P independent probes of D features each. An EinsumDense with a weight
-    matrix per probe fits all P at once; features are standardised with training statistics.
-    """
-    mean = train_features.mean(axis=0)
-    scale = train_features.std(axis=0) + 1e-6
-    probes, dims = train_features.shape[1:]
-    keras.utils.set_random_seed(seed)
-    inputs = keras.Input((probes, dims))
-    logits = keras.layers.EinsumDense(
-        "npd,pdk->npk", output_shape=(probes, CONFIG.classes), bias_axes="pk"
-    )(inputs)
-    model = keras.Model(inputs, logits)
-    model.compile(
-        optimizer=keras.optimizers.Adam(PROBE_LEARNING_RATE),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+
+def fit_probes(train_features, train_labels, test_features, test_labels) -> list[dict]:
+    """Independent probes on (N, P, D) features: one per P, fitted in parallel."""
+    return Parallel(n_jobs=2)(
+        delayed(fit_probe)(train_features[:, p], train_labels, test_features[:, p], test_labels)
+        for p in range(train_features.shape[1])
     )
-    repeated = np.repeat(train_labels[:, None], probes, axis=1)  # every probe sees the labels
-    model.fit((train_features - mean) / scale, repeated, batch_size=PROBE_BATCH_SIZE,
-              epochs=PROBE_EPOCHS, verbose=0)
-    predicted = model.predict((test_features - mean) / scale, batch_size=4096, verbose=0).argmax(-1)
-    return [float(a) for a in (predicted == test_labels[:, None]).mean(axis=0)]
 
 
-def drawn_digit_accuracy(model_weights: LstmWeights, seed: int) -> dict:
-    drawings, labels = drawn_digit_set(DRAWN_PER_DIGIT, seed)
-    images = np.stack([to_model_input(render(drawing)) for drawing in drawings])
-    predicted = trace(images, model_weights).prediction
+def fit_mlp_head(train_features, train_labels, test_features, test_labels, seed) -> float:
+    """A bigger head on h_28 (128 -> 64 -> ReLU -> 10), stopped early on 10% of its data."""
+    scaler = StandardScaler().fit(train_features)
+    head = MLPClassifier((MLP_HIDDEN,), early_stopping=True, max_iter=200, random_state=seed)
+    head.fit(scaler.transform(train_features), train_labels)
+    return float(head.score(scaler.transform(test_features), test_labels))
+
+
+def expected_calibration_error(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """ECE: the gap between confidence and accuracy, averaged over equal-width confidence bins
+    weighted by how many predictions fall in each (Guo et al. 2017)."""
+    confidence, predicted = probabilities.max(axis=-1), probabilities.argmax(axis=-1)
+    bins = np.minimum((confidence * CALIBRATION_BINS).astype(int), CALIBRATION_BINS - 1)
+    error = 0.0
+    for b in range(CALIBRATION_BINS):
+        members = bins == b
+        if members.any():
+            gap = abs((predicted[members] == labels[members]).mean() - confidence[members].mean())
+            error += members.mean() * gap
+    return float(error)
+
+
+def confident_misread_share(probabilities: np.ndarray, labels: np.ndarray) -> float | None:
+    """Of the misreads, the share shown with at least CONFIDENT probability."""
+    wrong = probabilities.argmax(axis=-1) != labels
+    if not wrong.any():
+        return None
+    return float((probabilities[wrong].max(axis=-1) >= CONFIDENT).mean())
+
+
+def uncalibrated(probabilities: np.ndarray, temperature: float) -> np.ndarray:
+    """Undo a temperature folded into the readout: softmax(T * log p) = softmax(logits)."""
+    logits = temperature * np.log(np.clip(probabilities, 1e-30, 1.0))
+    e = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def calibration(probabilities, labels, temperature: float) -> dict:
+    before = uncalibrated(probabilities, temperature)
+    return {"ece": expected_calibration_error(probabilities, labels),
+            "ece_without_temperature": expected_calibration_error(before, labels),
+            "confident_misread_share": confident_misread_share(probabilities, labels),
+            "confident_misread_share_without_temperature": confident_misread_share(before, labels)}
+
+
+def accuracy_by(groups: tuple, values: np.ndarray, correct: np.ndarray) -> list[dict]:
+    rows = []
+    for low, high in groups:
+        members = (values >= low) & (values < high)
+        rows.append({"range": [low, high], "count": int(members.sum()),
+                     "accuracy": float(correct[members].mean()) if members.any() else None})
+    return rows
+
+
+def drawn_group(weights: LstmWeights, seed: int, held_out: bool, temperature: float, **options) -> dict:
+    """Accuracy on one group of scripted drawings, broken down the ways people differ."""
+    drawings, labels = drawn_digit_set(DRAWN_PER_DIGIT, seed, held_out=held_out, **options)
+    canvases = [render(drawing) for drawing in drawings]
+    images = np.stack([to_model_input(canvas) for canvas in canvases])
+    probabilities = trace(images, weights).probabilities
+    correct = probabilities.argmax(-1) == labels
+    brushes = np.array([drawing.brush_width for drawing in drawings])
+    sizes = np.array([max(np.ptp(np.flatnonzero(canvas[..., 3].any(axis=a))) + 1 for a in (0, 1))
+                      for canvas in canvases])  # the ink's longer side, canvas px
+    styles = sorted({(d.digit, d.style) for d in drawings})
     return {
         "count": int(len(labels)),
-        "accuracy": float((predicted == labels).mean()),
-        "per_class_accuracy": [float((predicted[labels == d] == d).mean()) for d in range(10)],
-        "command": "python -m model.evaluate (model/drawn_digits.py, seed "
-                   f"{seed}, {DRAWN_PER_DIGIT} per digit)",
+        "accuracy": float(correct.mean()),
+        "per_class_accuracy": [float(correct[labels == d].mean()) for d in range(CONFIG.classes)],
+        "per_style_accuracy": {f"{digit} {style}": float(correct[[d.digit == digit and d.style == style
+                                                                   for d in drawings]].mean())
+                               for digit, style in styles},
+        "per_brush_accuracy": accuracy_by(BRUSH_BUCKETS, brushes, correct),
+        "per_size_accuracy": accuracy_by(SIZE_BUCKETS, sizes, correct),
+        **calibration(probabilities, labels, temperature),
     }
+
+
+def drawn_digit_figures(weights: LstmWeights, seed: int, temperature: float) -> dict:
+    seed += DRAWN_SEED_OFFSET
+    return {
+        "held_out_styles": drawn_group(weights, seed, True, temperature),
+        "seen_styles": drawn_group(weights, seed + 1, False, temperature),
+        "held_out_styles_default_brush": drawn_group(weights, seed + 2, True, temperature,
+                                                     brush_range=(DEFAULT_BRUSH, DEFAULT_BRUSH)),
+        "per_digit": DRAWN_PER_DIGIT,
+        "brush_range": list(BRUSH_RANGE),
+        "command": "python -m model.evaluate (model/drawn_digits.py; held-out styles never reach training)",
+    }
+
+
+def readout_per_step(weights: LstmWeights, images, labels) -> list[float]:
+    probabilities = trace_states(images, weights)[2]
+    return [float(a) for a in (probabilities.argmax(-1) == labels[:, None]).mean(axis=0)]
 
 
 def measure(model_path: Path, mnist, training: dict | None, limit: int | None = None) -> dict:
@@ -91,6 +179,7 @@ def measure(model_path: Path, mnist, training: dict | None, limit: int | None = 
     weights = LstmWeights.from_keras(load_model(model_path))
     seed = training["settings"]["seed"] if training else CONFIG.seed
     validation_size = training["settings"]["validation_size"] if training else 5_000
+    temperature = training.get("temperature", 1.0) if training else 1.0
     train_index, _ = validation_split(len(mnist.train_images), validation_size, seed)
     train_index = train_index[:limit]
     test_images, test_labels = mnist.test_images[:limit], mnist.test_labels[:limit]
@@ -99,49 +188,58 @@ def measure(model_path: Path, mnist, training: dict | None, limit: int | None = 
     predicted = test_probabilities[:, -1].argmax(-1)
     confusion = np.zeros((CONFIG.classes, CONFIG.classes), dtype=int)
     np.add.at(confusion, (test_labels, predicted), 1)
-    readout_per_step = (test_probabilities.argmax(-1) == test_labels[:, None]).mean(axis=0)
+    readout_per_step_ = (test_probabilities.argmax(-1) == test_labels[:, None]).mean(axis=0)
     settle = decision_step(test_probabilities)
 
     train_h, train_c, _ = trace_states(mnist.train_images[train_index], weights)
     train_labels = mnist.train_labels[train_index]
 
     def probe(train_features, test_features):
-        return fit_probes(train_features, train_labels, test_features, test_labels, seed)
+        return fit_probes(train_features, train_labels, test_features, test_labels)
 
-    probe_h = probe(train_h, test_h)
-    probe_c = probe(train_c, test_c)
+    probe_h, probe_c = probe(train_h, test_h), probe(train_c, test_c)
     last_both = probe(np.concatenate([train_c[:, -1:], train_h[:, -1:]], axis=-1),
-                      np.concatenate([test_c[:, -1:], test_h[:, -1:]], axis=-1))[0]
-    mean_h = probe(train_h.mean(axis=1, keepdims=True), test_h.mean(axis=1, keepdims=True))[0]
+                      np.concatenate([test_c[:, -1:], test_h[:, -1:]], axis=-1))[0]["accuracy"]
+    mean_h = probe(train_h.mean(axis=1, keepdims=True), test_h.mean(axis=1, keepdims=True))[0]["accuracy"]
+    mlp = fit_mlp_head(train_h[:, -1], train_labels, test_h[:, -1], test_labels, seed)
 
     steps = CONFIG.timesteps
     return {
-        "model": {"path": model_path.name, "sha256": sha256_of(model_path),
-                  "bytes": model_path.stat().st_size},
+        "model": model_record(model_path),
         "config": {"units": CONFIG.units, "timesteps": steps, "features": CONFIG.features,
                    "classes": CONFIG.classes},
         "seed": seed,
-        "data": {"source": mnist.source, "sha256": mnist.sha256,
+        "data": {"source": Path(mnist.source).name, "sha256": mnist.sha256,
                  "test_images": int(len(test_labels)), "probe_training_images": int(len(train_labels))},
         "packages": {"python": platform.python_version(),
                      "tensorflow": tf.__version__,
-                     **{name: version(name) for name in ("keras", "numpy", "pillow")}},
+                     **{name: version(name) for name in ("keras", "numpy", "pillow", "scikit-learn")}},
         "training": training,
         "test_accuracy": float((predicted == test_labels).mean()),
         "chance_accuracy": float(np.bincount(test_labels).max() / len(test_labels)),
         "confusion_matrix": confusion.tolist(),  # rows: true digit, columns: predicted
-        "readout_accuracy_per_step": [float(a) for a in readout_per_step],
-        "probe_accuracy_per_step": {"h": probe_h, "c": probe_c},
+        "readout_accuracy_per_step": [float(a) for a in readout_per_step_],
+        "probe_accuracy_per_step": {
+            "h": [p["accuracy"] for p in probe_h], "c": [p["accuracy"] for p in probe_c],
+            "iterations": {"h": [p["iterations"] for p in probe_h], "c": [p["iterations"] for p in probe_c]},
+            "method": "multinomial logistic regression on standardised features, scikit-learn L-BFGS "
+                      f"(C = 1, tol {PROBE_TOLERANCE:g}, at most {PROBE_MAX_ITER} iterations), fitted on "
+                      f"the {len(train_labels):,}-image training split, scored on the test set",
+        },
         "readout_alternatives": [
-            {"name": "h_28, trained readout", "accuracy": float(readout_per_step[-1]),
-             "note": "what this model uses"},
-            {"name": "h_28, refitted probe", "accuracy": probe_h[-1],
-             "note": "the last output; the original TensorFlow example's readout input, outputs[-1]"},
-            {"name": "c_28, refitted probe", "accuracy": probe_c[-1], "note": "the last cell state"},
-            {"name": "[c_28; h_28], refitted probe", "accuracy": last_both,
-             "note": "the full LSTM state, as the original example's 2 x n_hidden state tensor"},
-            {"name": "mean of h_1..h_28, refitted probe", "accuracy": mean_h,
-             "note": "average of all outputs"},
+            {"key": "h_last_readout", "name": "h_28, trained readout", "accuracy": float(readout_per_step_[-1]),
+             "note": "what this model uses: Dense(10) + softmax, trained with the LSTM"},
+            {"key": "h_last_probe", "name": "h_28, refitted logistic regression", "accuracy": probe_h[-1]["accuracy"],
+             "note": "the last output, outputs[-1], as in the aymericdamien example the skflow one borrowed from"},
+            {"key": "c_last_probe", "name": "c_28, refitted logistic regression", "accuracy": probe_c[-1]["accuracy"],
+             "note": "the last cell state"},
+            {"key": "ch_last_probe", "name": "[c_28; h_28], refitted logistic regression", "accuracy": last_both,
+             "note": "the final state, 256 numbers: what TensorFlow's skflow mnist_rnn.py fed its "
+                     "logistic regression (BasicLSTMCell with state_is_tuple=False)"},
+            {"key": "h_mean_probe", "name": "mean of h_1..h_28, refitted logistic regression",
+             "accuracy": mean_h, "note": "the average of all outputs"},
+            {"key": "h_last_mlp", "name": f"h_28, refitted MLP 128 -> {MLP_HIDDEN} -> 10", "accuracy": mlp,
+             "note": "a bigger head than logistic regression, on the same last output"},
         ],
         "decision_step": {
             "steps": list(range(1, steps + 1)),
@@ -151,29 +249,77 @@ def measure(model_path: Path, mnist, training: dict | None, limit: int | None = 
                                  else None for d in range(CONFIG.classes)],
             "median": float(np.median(settle)),
         },
-        "drawn_digits": drawn_digit_accuracy(weights, seed),
+        "calibration": {"temperature": temperature,
+                        "mnist_test": calibration(test_probabilities[:, -1], test_labels, temperature)},
+        "drawn_digits": drawn_digit_figures(weights, seed, temperature),
     }
+
+
+def measure_every_step(model_path: Path, mnist, training: dict | None, limit: int | None = None) -> dict:
+    """The every-step model: its answer at step 28, and its readout at every step, on test."""
+    weights = LstmWeights.from_keras(load_model(model_path))
+    per_step = readout_per_step(weights, mnist.test_images[:limit], mnist.test_labels[:limit])
+    return {**model_record(model_path), "training": training, "test_accuracy": per_step[-1],
+            "readout_accuracy_per_step": per_step,
+            "best_epoch": training["best_epoch"] if training else None,
+            "validation_accuracy": training["validation_accuracy"] if training else None}
+
+
+def model_record(model_path: Path) -> dict:
+    model_path = Path(model_path)
+    return {"path": model_path.name, "sha256": sha256_of(model_path), "bytes": model_path.stat().st_size}
+
+
+def save_training_record(model_path, training: dict, metrics_path, every_step: bool = False) -> None:
+    """Keep what only training knows (settings, history, chosen epoch, temperature) in
+    metrics.json, tied to the model file's sha256, before the long evaluation starts. Figures
+    measured on an earlier model file are dropped, so none can be mistaken for this one's."""
+    metrics_path = Path(metrics_path)
+    metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
+    if every_step:
+        metrics["every_step_model"] = {**model_record(model_path), "training": training}
+    else:
+        metrics = {"model": model_record(model_path), "training": training,
+                   **({"every_step_model": metrics["every_step_model"]} if "every_step_model" in metrics else {})}
+    metrics_path.write_text(json.dumps(metrics, indent=1) + "\n")
+
+
+def recorded_training(metrics: dict, record_key: str, model_path: Path) -> dict | None:
+    """Training settings cannot be recovered from the weights: keep those recorded at training
+    time, but only if they describe this very model file."""
+    record = metrics.get(record_key) or {}
+    if record.get("sha256") == sha256_of(model_path):
+        return record.get("training") if record_key == "every_step_model" else metrics.get("training")
+    return None
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", help="folder with the MNIST IDX files (default: $MNIST_DIR)")
-    parser.add_argument("--model-path", type=Path, default=MODEL_PATH)
+    parser.add_argument("--every-step", action="store_true", help="measure the every-step model")
+    parser.add_argument("--model-path", type=Path)
     parser.add_argument("--metrics-path", type=Path, default=METRICS_PATH)
     parser.add_argument("--eval-limit", type=int, help="evaluate on only this many images")
     args = parser.parse_args(argv)
+    model_path = args.model_path or (EVERY_STEP_MODEL_PATH if args.every_step else MODEL_PATH)
 
-    # Training settings cannot be recovered from the weights: keep those recorded at training
-    # time, but only if they describe this very model file.
-    training = None
-    if args.metrics_path.exists():
-        previous = json.loads(args.metrics_path.read_text())
-        if previous.get("model", {}).get("sha256") == sha256_of(args.model_path):
-            training = previous.get("training")
-    metrics = measure(args.model_path, load_mnist(args.data_dir), training, args.eval_limit)
+    metrics = json.loads(args.metrics_path.read_text()) if args.metrics_path.exists() else {}
+    mnist = load_mnist(args.data_dir)
+    if args.every_step:
+        training = recorded_training(metrics, "every_step_model", model_path)
+        metrics["every_step_model"] = measure_every_step(model_path, mnist, training, args.eval_limit)
+        print(f"every-step model: test accuracy {metrics['every_step_model']['test_accuracy']:.4f}")
+    else:
+        training = recorded_training(metrics, "model", model_path)
+        every_step = metrics.get("every_step_model")
+        metrics = measure(model_path, mnist, training, args.eval_limit)
+        if every_step:
+            metrics["every_step_model"] = every_step
+        drawn = metrics["drawn_digits"]
+        print(f"test accuracy {metrics['test_accuracy']:.4f}; drawn digits: held-out styles "
+              f"{drawn['held_out_styles']['accuracy']:.3f}, seen styles {drawn['seen_styles']['accuracy']:.3f}")
     args.metrics_path.write_text(json.dumps(metrics, indent=1) + "\n")
-    print(f"test accuracy {metrics['test_accuracy']:.4f}; drawn digits "
-          f"{metrics['drawn_digits']['accuracy']:.3f}; wrote {args.metrics_path}")
+    print(f"wrote {args.metrics_path}")
 
 
 if __name__ == "__main__":

@@ -54,7 +54,11 @@ def to_model_input(rgba) -> np.ndarray | None:
 
     Raises ValueError for input that is not an RGBA image (wrong shape or dtype, NaN, inf).
     """
-    ink = ink_intensity(_validated(rgba))
+    return from_ink(ink_intensity(_validated(rgba)))
+
+
+def from_ink(ink: np.ndarray) -> np.ndarray | None:
+    """(H, W) ink intensities in [0, 1] -> (28, 28) float32 input, or None if nothing is drawn."""
     strongest = ink.max()
     inked = ink > INK_THRESHOLD * strongest
     if strongest < INK_THRESHOLD or inked.mean() < MIN_INK_FRACTION:

@@ -34,7 +34,7 @@ def known_drawings(count: int, seed: int = 0) -> list[Drawing]:
     so only drawings that stay unambiguous under a change of brush make a fair check of what
     the page shows."""
     weights = LstmWeights.from_keras(load_model(MODEL_PATH))
-    digits = [digit for digit, styles in STYLES.items() if any(len(style) == 1 for style in styles)]
+    digits = [digit for digit, styles in STYLES.items() if any(len(style.strokes) == 1 for style in styles)]
     rng = np.random.default_rng(seed)
     chosen: list[Drawing] = []
     attempts = 0

@@ -31,3 +31,16 @@ def test_a_saved_model_round_trips(tmp_path):
     model.save(path)
     images = np.random.default_rng(0).random((2, 28, 28), dtype=np.float32)
     np.testing.assert_allclose(load_model(path).predict(images, verbose=0), model.predict(images, verbose=0), atol=1e-6)
+
+
+def test_every_step_model_shares_the_architecture_of_record():
+    """Its weights load into build_model() unchanged, and its readout at step 28 is that model."""
+    from model.network import build_every_step_model
+
+    every_step = build_every_step_model()
+    assert every_step.output_shape == (None, CONFIG.timesteps, CONFIG.classes)
+    plain = build_model()
+    plain.set_weights(every_step.get_weights())
+    images = np.random.default_rng(1).random((3, 28, 28), dtype=np.float32)
+    np.testing.assert_allclose(plain.predict(images, verbose=0), every_step.predict(images, verbose=0)[:, -1],
+                               atol=1e-6)

@@ -1,0 +1,112 @@
+"""Write the README's tables of measured figures from model/metrics.json: python -m scripts.readme_tables
+
+Each table sits between `<!-- metrics:NAME -->` and `<!-- /metrics:NAME -->` in README.md and is
+rewritten whole, so no figure in the README is typed by hand; `--check` exits non-zero when the
+README differs from what metrics.json says (tests/test_readme_tables.py runs it).
+"""
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from model.config import METRICS_PATH
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+STEPS_SHOWN = (7, 14, 18, 21, 24, 28)
+
+
+def pct(value, digits=1) -> str:
+    return "n/a" if value is None else f"{100 * value:.{digits}f}%"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def per_step_table(metrics: dict) -> str:
+    steps = [t for t in STEPS_SHOWN if t <= len(metrics["readout_accuracy_per_step"])]
+
+    def row(name, values, digits=1):
+        return [name] + [pct(values[t - 1], digits if t < steps[-1] else 2) for t in steps]
+
+    rows = [row("trained readout applied to h_t", metrics["readout_accuracy_per_step"]),
+            row("logistic regression fitted afresh to h_t (a probe)", metrics["probe_accuracy_per_step"]["h"]),
+            row("... fitted afresh to c_t", metrics["probe_accuracy_per_step"]["c"])]
+    every_step = metrics.get("every_step_model", {}).get("readout_accuracy_per_step")
+    if every_step:
+        rows.append(row("readout of a second model trained with its loss at every step", every_step))
+    return table(["step t (rows read)"] + [str(t) for t in steps], rows)
+
+
+def alternatives_table(metrics: dict) -> str:
+    return table(["readout input at the last step", "MNIST test accuracy", "note"],
+                 [[row["name"], pct(row["accuracy"], 2), row["note"]] for row in metrics["readout_alternatives"]])
+
+
+def drawn_table(metrics: dict) -> str:
+    drawn = metrics["drawn_digits"]
+    groups = [("held-out styles, brushes 8-40 px", drawn["held_out_styles"]),
+              ("held-out styles, the page's 22 px brush", drawn["held_out_styles_default_brush"]),
+              ("styles seen in training (new drawings)", drawn["seen_styles"])]
+    header = ["drawings", "all"] + [str(d) for d in range(10)]
+    rows = [[f"{name} ({group['count']:,})", pct(group["accuracy"])] + [pct(a, 0) for a in group["per_class_accuracy"]]
+            for name, group in groups]
+    return table(header, rows)
+
+
+def drawn_breakdown_table(metrics: dict) -> str:
+    held_out = metrics["drawn_digits"]["held_out_styles"]
+    rows = [[f"brush {r['range'][0]}-{r['range'][1]} px", str(r["count"]), pct(r["accuracy"])]
+            for r in held_out["per_brush_accuracy"]]
+    rows += [[f"digit {r['range'][0]}-{r['range'][1]} px tall or wide", str(r["count"]), pct(r["accuracy"])]
+             for r in held_out["per_size_accuracy"]]
+    return table(["held-out styles, by", "drawings", "accuracy"], rows)
+
+
+def calibration_table(metrics: dict) -> str:
+    calibration = metrics["calibration"]
+    drawn = metrics["drawn_digits"]
+    rows = []
+    for name, group in (("MNIST test", calibration["mnist_test"]), ("drawn, held-out styles", drawn["held_out_styles"]),
+                        ("drawn, seen styles", drawn["seen_styles"])):
+        rows.append([name, pct(group["ece_without_temperature"], 2), pct(group["ece"], 2),
+                     pct(group["confident_misread_share_without_temperature"], 0),
+                     pct(group["confident_misread_share"], 0)])
+    return table(["set", "calibration error, raw", f"... with temperature {calibration['temperature']:.2f}",
+                  "misreads shown at >= 90%, raw", "... with temperature"], rows)
+
+
+TABLES = {"per-step": per_step_table, "alternatives": alternatives_table, "drawn": drawn_table,
+          "drawn-breakdown": drawn_breakdown_table, "calibration": calibration_table}
+
+
+def rewritten(readme: str, metrics: dict) -> str:
+    for name, make in TABLES.items():
+        pattern = re.compile(rf"(<!-- metrics:{name} -->\n).*?(\n<!-- /metrics:{name} -->)", re.DOTALL)
+        if not pattern.search(readme):
+            raise ValueError(f"README.md has no <!-- metrics:{name} --> ... <!-- /metrics:{name} --> block")
+        readme = pattern.sub(lambda m: m.group(1) + make(metrics) + m.group(2), readme)
+    return readme
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only check; exit 1 if README.md is out of date")
+    args = parser.parse_args(argv)
+    metrics = json.loads(METRICS_PATH.read_text())
+    current = README.read_text()
+    updated = rewritten(current, metrics)
+    if args.check:
+        if updated != current:
+            print("README.md's tables differ from model/metrics.json: run python -m scripts.readme_tables")
+            return 1
+        return 0
+    README.write_text(updated)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The scripted drawing generator: every style draws its digit, held-out styles stay apart."""
+
+import numpy as np
+import pytest
+
+from model.drawn_digits import BRUSH_RANGE, CANVAS_SIZE, STYLES, drawn_digit_set, random_drawing, render
+from model.preprocess import to_model_input
+
+
+def test_every_digit_has_several_styles_and_exactly_one_held_out():
+    for digit, styles in STYLES.items():
+        assert len(styles) >= 3, digit
+        assert sum(style.held_out for style in styles) == 1, digit
+        assert len({style.name for style in styles}) == len(styles), digit
+
+
+@pytest.mark.parametrize("named", ["7 crossed", "9 hooked tail", "1 flag", "1 flag and base",
+                                   "4 open, one stroke", "4 closed", "2 looped", "3 flat top"])
+def test_the_styles_people_write_are_there(named):
+    digit, name = int(named[0]), named[2:]
+    assert name in {style.name for style in STYLES[digit]}
+
+
+@pytest.mark.parametrize("held_out", [True, False])
+def test_held_out_choice_is_respected(held_out):
+    rng = np.random.default_rng(0)
+    for digit, styles in STYLES.items():
+        allowed = {style.name for style in styles if style.held_out == held_out}
+        drawn = {random_drawing(digit, rng, held_out=held_out).style for _ in range(20)}
+        assert drawn <= allowed, (digit, drawn, allowed)
+
+
+def test_drawings_stay_on_the_canvas_with_a_brush_in_range():
+    drawings, labels = drawn_digit_set(per_digit=20, seed=3)
+    assert labels.tolist() == [d for d in range(10) for _ in range(20)]
+    for drawing in drawings:
+        points = np.concatenate([np.asarray(stroke) for stroke in drawing.strokes])
+        assert points.min() >= -0.05 * CANVAS_SIZE and points.max() <= 1.05 * CANVAS_SIZE
+        assert BRUSH_RANGE[0] <= drawing.brush_width <= BRUSH_RANGE[1]
+
+
+def test_the_same_seed_gives_the_same_set_and_another_seed_another():
+    first, _ = drawn_digit_set(per_digit=2, seed=5)
+    again, _ = drawn_digit_set(per_digit=2, seed=5)
+    other, _ = drawn_digit_set(per_digit=2, seed=6)
+    assert [d.strokes for d in first] == [d.strokes for d in again]
+    assert [d.strokes for d in first] != [d.strokes for d in other]
+
+
+def test_every_style_renders_to_a_digit_sized_input():
+    rng = np.random.default_rng(2)
+    for digit, styles in STYLES.items():
+        for _ in range(3 * len(styles)):
+            image = to_model_input(render(random_drawing(digit, rng)))
+            assert image is not None and image.shape == (28, 28)
+            rows = np.flatnonzero((image > 0.3).any(axis=1))
+            assert rows[-1] - rows[0] >= 10, digit  # a digit, not a dot
