@@ -191,7 +191,7 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
              hovertemplate="digit %{x}: %{y:.1%}<extra></extra>", **on["readout"]),
         dict(name="step t", fill="toself", fillcolor="rgba(255, 176, 0, 0.28)", mode="lines",
              line=dict(color=HIGHLIGHT, width=2), hoverinfo="skip", showlegend=False, **on["curves"]),
-        *(dict(name=str(digit), mode="lines", line=dict(color=CLASS_COLOURS[digit], width=3),
+        *(dict(name=str(digit), mode="lines", x0=1, dx=1, line=dict(color=CLASS_COLOURS[digit], width=3),
                hovertemplate=f"digit {digit}, step %{{x}}: %{{y:.1%}}<extra></extra>", showlegend=False,
                **on["curves"]) for digit in digits),
         dict(name="now", mode="markers+text", marker=dict(color=CLASS_COLOURS[:classes], size=11,
@@ -222,7 +222,7 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
             dict(type="scatter", x=row_x, y=row_y),
             dict(type="bar", **_readout_bars(now.tolist())),
             dict(type="scatter", x=[t - 0.45, t + 0.45, t + 0.45, t - 0.45, t - 0.45], y=[0, 0, 1.02, 1.02, 0]),
-            *(dict(type="scatter", x=step_numbers[:t], y=np.round(probabilities[:t, digit], 4).tolist())
+            *(dict(type="scatter", y=np.round(probabilities[:t, digit], 4).tolist())  # at x = 1, 2, ...
               for digit in digits),
             dict(type="scatter", x=[t] * classes, y=np.round(now, 4).tolist(),
                  text=[str(d) if d == leader else "" for d in digits],

@@ -29,6 +29,7 @@ PHONE_CSS = """
 [data-testid="stMainBlockContainer"] { padding: 0.5rem 0.75rem 2rem; }
 h1 { font-size: 1.6rem !important; padding: 0.25rem 0 !important; }
 [data-testid="stTab"] p { font-size: 0.95rem; }
+[role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }  /* tab labels wrap to a second line, never cut */
 """
 
 

@@ -2,7 +2,9 @@
 
 - trace: one full NumPy trace of one drawing, beside Keras's model.predict and model(x) on the
   same single image;
-- figure: building the playback figure (and the one-step figure) for one drawing;
+- figure: building the playback figure (and the one-step figure) for one drawing; the first
+  figure of a fresh process (what figures.warm_up now pays at model load instead of the first
+  stroke); the playback GIF and its size;
 - browser: a fresh server's start until healthy and until the page is interactive, its RSS
   with the model loaded, and mouse-up -> updated prediction in headless Chromium;
 - server: what one `streamlit run app.py` process costs, read from /proc and measured through
@@ -62,7 +64,16 @@ def bench_figure(repeats: int) -> dict:
     from model.trace import LstmWeights, trace
 
     steps = trace(a_drawn_input(), LstmWeights.from_keras(load_model(MODEL_PATH)))
+    first_started = time.perf_counter()
+    figures.playback_figure(steps).to_json()
+    first_ms = (time.perf_counter() - first_started) * 1000
+    import export
+
+    gif_kb = len(export.playback_gif(steps)) / 1024
     return {
+        "first playback figure of a fresh process, built and serialised (cold)": first_ms,
+        "playback GIF (28 frames, Pillow), built": median_ms(lambda: export.playback_gif(steps), repeats // 50),
+        "playback GIF size": f"{gif_kb:.0f} KB",
         "playback figure (28 animation frames), built": median_ms(lambda: figures.playback_figure(steps),
                                                                   repeats // 10),
         "playback figure, built and serialised to JSON":

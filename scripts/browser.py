@@ -150,7 +150,7 @@ def run_marker(page) -> dict:
     return marker(page, RUN_MARKER)
 
 
-def wait_until_idle(page, timeout_ms: float = 10_000) -> int:
+def wait_until_idle(page, timeout_ms: float = 30_000) -> int:
     """Wait until the last run that started has also completed; returns its number.
 
     A run writes RESULT_MARKER early and RUN_MARKER last, so the two name the same run exactly
@@ -168,7 +168,7 @@ def wait_until_idle(page, timeout_ms: float = 10_000) -> int:
     return run_marker(page)["run"]
 
 
-def next_run(page, action, timeout_ms: float = 10_000) -> dict:
+def next_run(page, action, timeout_ms: float = 30_000) -> dict:
     """Wait until idle, do `action()` (a click that reruns the script), and wait for the run it
     caused to complete; returns RUN_MARKER's content. Robust where "the marker changed" is not:
     a run already in flight would change it too."""
@@ -193,7 +193,7 @@ def stroke_source(strokes: int) -> str:
     return f"drawing with {strokes} stroke{'s' * (strokes != 1)}"
 
 
-def wait_for_strokes(page, strokes: int, timeout_ms: float = 10_000, selector: str = RESULT_MARKER) -> dict:
+def wait_for_strokes(page, strokes: int, timeout_ms: float = 30_000, selector: str = RESULT_MARKER) -> dict:
     """Wait until a run that saw exactly `strokes` strokes has written the marker.
 
     Waiting for "the marker changed" is not enough after several strokes: the component sends
@@ -213,7 +213,7 @@ def read_prediction(page) -> str | None:
     return value.inner_text().strip() if value else None
 
 
-def shown_prediction(page, content: dict, timeout_ms: float = 10_000) -> str | None:
+def shown_prediction(page, content: dict, timeout_ms: float = 30_000) -> str | None:
     """The prediction a marker reports, once the "Prediction" metric shows it too.
 
     The marker can be written a moment before the metric is painted: the first st.metric of a
@@ -247,7 +247,7 @@ def draw_strokes(page, strokes, canvas_size: float = CANVAS_SIZE, steps: int = 6
         page.mouse.up()
 
 
-def draw_digit(page, strokes, timeout_ms: float = 10_000, selector: str = RESULT_MARKER) -> str | None:
+def draw_digit(page, strokes, timeout_ms: float = 30_000, selector: str = RESULT_MARKER) -> str | None:
     """Draw the strokes, wait for the run that saw all of them, and return the predicted digit.
 
     By default this waits for RESULT_MARKER, written right after the prediction; pass
@@ -259,7 +259,7 @@ def draw_digit(page, strokes, timeout_ms: float = 10_000, selector: str = RESULT
 
 
 def timed_stroke(page, stroke, canvas_size: float = CANVAS_SIZE, steps: int = 6,
-                 timeout_ms: float = 10_000) -> dict:
+                 timeout_ms: float = 30_000) -> dict:
     """Draw one stroke and time, inside the page, what follows its mouse-up.
 
     Returns {"prediction": "7" or None, "prediction_ms": ..., "complete_ms": ...}: milliseconds
@@ -312,18 +312,18 @@ def timed_stroke(page, stroke, canvas_size: float = CANVAS_SIZE, steps: int = 6,
     return page.evaluate("() => window.__strokeTiming")
 
 
-def clear_canvas(page, timeout_ms: float = 10_000) -> dict:
+def clear_canvas(page, timeout_ms: float = 30_000) -> dict:
     """Press the canvas toolbar's reset button and wait for the run that follows."""
     return next_run(page, page.locator(CANVAS_RESET).click, timeout_ms)
 
 
-def open_tab(page, label: str, timeout_ms: float = 10_000) -> dict:
+def open_tab(page, label: str, timeout_ms: float = 30_000) -> dict:
     """Switch to the tab whose label contains `label` ("Draw", "MNIST test digits", "Row by row",
     "One step up close", "Why the final output?") and wait for the run that follows."""
     return next_run(page, page.locator(TABS, has_text=label).click, timeout_ms)
 
 
-def wait_for_playback(page, timeout_ms: float = 10_000) -> None:
+def wait_for_playback(page, timeout_ms: float = 30_000) -> None:
     """Wait until Plotly has drawn the playback figure (it renders after its element arrives)."""
     page.wait_for_function(
         """(selector) => {
@@ -340,8 +340,39 @@ def playback_step(page) -> int | None:
             const plot = document.querySelector(selector);
             if (!plot || !plot._fullLayout || !plot._fullLayout.sliders) return null;
             const slider = plot._fullLayout.sliders[0];
-            return Number(slider.steps[slider.active].label);
+            return slider.active + 1;  // steps are 1..T; most slider labels are left blank
         }""", PLAYBACK)
+
+
+PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True, is_mobile=True,
+             user_agent="Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        "Chrome/131.0.0.0 Mobile Safari/537.36")  # a phone, as the page's layout sees it
+PROJECTOR = dict(viewport={"width": 1280, "height": 720})
+
+
+def chart_texts(page, selector: str = ".js-plotly-plot") -> list[dict]:
+    """Every visible, non-empty SVG text in the charts: its text, box and font size in px."""
+    return page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector + ' text')].flatMap((text) => {
+            const box = text.getBoundingClientRect();
+            const style = getComputedStyle(text);
+            if (!text.textContent.trim() || box.width === 0 || style.display === 'none'
+                || style.visibility === 'hidden' || Number(style.opacity) === 0) return [];
+            return [{text: text.textContent, x: box.x, y: box.y, width: box.width, height: box.height,
+                     font_px: parseFloat(style.fontSize)}];
+        })""", selector)
+
+
+def overlapping(boxes: list[dict], tolerance_px: float = 1.0) -> list[tuple[str, str]]:
+    """Pairs of boxes that overlap by more than `tolerance_px` in both directions."""
+    pairs = []
+    for index, a in enumerate(boxes):
+        for b in boxes[index + 1:]:
+            overlap_x = min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"])
+            overlap_y = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
+            if overlap_x > tolerance_px and overlap_y > tolerance_px:
+                pairs.append((a["text"], b["text"]))
+    return pairs
 
 
 def press_play(page) -> None:

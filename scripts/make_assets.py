@@ -8,6 +8,10 @@ scripts/browser.py) and writes to assets/:
     why_final_output.png  the "why the final output?" tab, with this model's numbers
     gallery.png           MNIST test digits that decide late (only when MNIST_DIR is set)
     playback.gif          the playback, one frame per row read
+    presenter.png         presenter mode on a 1280 x 720 projector, the playback at step 16
+    phone.png             the phone layout (390 x 844) right after drawing
+
+`--only room` makes just the last two.
 
 The GIF is scaled down and shares one 256-colour palette across its frames, so that all the
 pictures together stay well under 2 MB. Needs Chromium (/usr/bin/chromium, or $CHROMIUM).
@@ -87,54 +91,90 @@ def save_gif(frames: list[Image.Image], path: Path) -> None:
     print(f"wrote {path.relative_to(app_browser.REPO)} ({path.stat().st_size // 1024} KB)")
 
 
+def page_assets(chromium, url: str) -> None:
+    """The laptop layout: overview, one step up close, why the final output, the playback GIF."""
+    digit, seed = DRAWING
+    page = app_browser.open_app(chromium, f"{url}/?t=16", viewport=VIEWPORT, timeout_ms=180_000)
+    draw(page, digit, seed)
+    page.mouse.move(0, 0)
+    time.sleep(0.5)  # let the charts finish their first paint
+    save_png(page.screenshot(clip=clip_between(page, "h1", ".st-key-playback")), ASSETS / "overview.png")
+
+    app_browser.open_tab(page, "One step up close")
+    page.locator(".st-key-step input[type='range']").wait_for(state="attached")
+    time.sleep(0.5)
+    save_png(page.screenshot(clip=clip_between(page, "[data-testid='stTab']:has-text('Row by row')",
+                                               "[data-testid='stCaptionContainer']:has-text('Gates:')")),
+             ASSETS / "step_up_close.png")
+
+    app_browser.open_tab(page, "Why the final output?")
+    page.locator("[data-testid='stDataFrame']").wait_for()
+    time.sleep(0.5)
+    tabs = "[data-testid='stTab']:has-text('Row by row')"
+    why = clip_between(page, tabs, "[data-testid='stDataFrame']")
+    save_png(page.screenshot(clip=why), ASSETS / "why_final_output.png")
+
+    app_browser.open_tab(page, "Row by row")
+    save_gif(capture_playback(page), ASSETS / "playback.gif")
+
+
+def gallery_asset(chromium, url: str) -> None:
+    page = app_browser.open_app(chromium, url, viewport=VIEWPORT, timeout_ms=180_000)
+    app_browser.open_tab(page, "MNIST test digits", timeout_ms=180_000)
+    app_browser.next_run(page, page.get_by_text("Late deciders", exact=True).click)
+    app_browser.next_run(page, page.get_by_role("button", name="#").nth(1).click)
+    app_browser.wait_for_playback(page)
+    page.mouse.move(0, 0)
+    time.sleep(0.5)
+    save_png(page.screenshot(clip=clip_between(page, "[data-testid='stTab']:has-text('Draw')",
+                                               ".st-key-playback")), ASSETS / "gallery.png")
+
+
+def room_assets(chromium, url: str) -> None:
+    """The page as a room sees it: presenter mode on a projector, and a phone after a stroke."""
+    digit, seed = DRAWING
+    projector = chromium.new_context(**app_browser.PROJECTOR)
+    page = app_browser.open_app(projector, f"{url}/?mode=present&t=16", timeout_ms=180_000)
+    draw(page, digit, seed)
+    page.mouse.move(0, 0)
+    time.sleep(0.5)
+    save_png(page.screenshot(), ASSETS / "presenter.png")
+    projector.close()
+    phone = chromium.new_context(**(app_browser.PHONE | {"device_scale_factor": 1}))
+    page = app_browser.open_app(phone, url, timeout_ms=180_000)
+    draw(page, digit, seed)
+    time.sleep(0.5)
+    save_png(page.screenshot(), ASSETS / "phone.png")
+    phone.close()
+
+
+def draw(page, digit: int, seed: int) -> None:
+    """Draw the README's digit and wait until the whole page, playback included, shows it."""
+    shown = app_browser.draw_digit(page, random_drawing(digit, np.random.default_rng(seed)).strokes,
+                                   timeout_ms=60_000, selector=app_browser.RUN_MARKER)
+    if shown != str(digit):
+        raise RuntimeError(f"drew a {digit}, the page predicts {shown}")
+    app_browser.wait_for_playback(page, timeout_ms=60_000)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    parser.add_argument("--only", choices=("page", "gallery", "room"), nargs="+",
+                        default=("page", "gallery", "room"))
     args = parser.parse_args(argv)
     ASSETS.mkdir(exist_ok=True)
     env = {"MNIST_DIR": os.environ["MNIST_DIR"]} if os.environ.get("MNIST_DIR") else {}
-    digit, seed = DRAWING
-    with app_browser.AppServer(env=env) as server, sync_playwright() as playwright:
+    with app_browser.AppServer(env=env, start_timeout_s=60) as server, sync_playwright() as playwright:
         chromium = app_browser.launch_chromium(playwright, args.chromium)
-        page = app_browser.open_app(chromium, server.url, viewport=VIEWPORT)
-        shown = app_browser.draw_digit(page, random_drawing(digit, np.random.default_rng(seed)).strokes,
-                                       selector=app_browser.RUN_MARKER)
-        if shown != str(digit):
-            raise RuntimeError(f"drew a {digit}, the page predicts {shown}")
-        app_browser.wait_for_playback(page)
-        page.mouse.move(0, 0)
-        time.sleep(0.5)  # let the charts finish their first paint
-        save_png(page.screenshot(clip=clip_between(page, "h1", ".st-key-playback")), ASSETS / "overview.png")
-
-        app_browser.open_tab(page, "One step up close")
-        page.locator(".st-key-step input[type='range']").wait_for(state="attached")
-        time.sleep(0.5)
-        save_png(page.screenshot(clip=clip_between(page, "[data-testid='stTab']:has-text('Row by row')",
-                                                   "[data-testid='stCaptionContainer']:has-text('Gates:')")),
-                 ASSETS / "step_up_close.png")
-
-        app_browser.open_tab(page, "Why the final output?")
-        page.locator("[data-testid='stDataFrame']").wait_for()
-        time.sleep(0.5)
-        tabs = "[data-testid='stTab']:has-text('Row by row')"
-        why = clip_between(page, tabs, "[data-testid='stDataFrame']")
-        save_png(page.screenshot(clip=why), ASSETS / "why_final_output.png")
-
-        app_browser.open_tab(page, "Row by row")
-        save_gif(capture_playback(page), ASSETS / "playback.gif")
-
-        if env:  # a fresh session, at the default playback speed
-            page = app_browser.open_app(chromium, server.url, viewport=VIEWPORT)
-            app_browser.open_tab(page, "MNIST test digits")
-            app_browser.next_run(page, page.get_by_text("Late deciders", exact=True).click)
-            app_browser.next_run(page, page.get_by_role("button", name="#").nth(1).click)
-            app_browser.wait_for_playback(page)
-            page.mouse.move(0, 0)
-            time.sleep(0.5)
-            save_png(page.screenshot(clip=clip_between(page, "[data-testid='stTab']:has-text('Draw')",
-                                                       ".st-key-playback")), ASSETS / "gallery.png")
-        else:
+        if "page" in args.only:
+            page_assets(chromium, server.url)
+        if "gallery" in args.only and env:  # a fresh session, at the default playback speed
+            gallery_asset(chromium, server.url)
+        elif "gallery" in args.only:
             print("MNIST_DIR is not set: no gallery.png", file=sys.stderr)
+        if "room" in args.only:
+            room_assets(chromium, server.url)
         chromium.close()
 
 

@@ -55,7 +55,7 @@ def test_play_button_advances_the_frames_in_the_browser(page):
     app_browser.draw_digit(page, strokes, selector=app_browser.RUN_MARKER)  # the playback too
     marker = app_browser.run_marker(page)
     app_browser.wait_for_playback(page)
-    assert app_browser.playback_step(page) == 28  # the figure opens on the last step
+    assert app_browser.playback_step(page) == 1  # the figure opens on the first step
     app_browser.press_play(page)
     seen = set()
     deadline = time.monotonic() + 15
@@ -84,5 +84,10 @@ def test_gallery_digit_plays_back_and_the_drawing_survives(page, mnist):
     assert app_browser.run_marker(page)["source"].startswith("test digit #")
     assert page.get_by_text("True label").is_visible()
     assert app_browser.read_prediction(page) is not None
+    app_browser.next_run(page, page.get_by_text("Misread", exact=True).click)
+    first = page.locator("[class*='st-key-load_']").first.get_attribute("class")
+    index = first.split("st-key-load_")[1].split()[0]
+    assert app_browser.run_marker(page)["source"] == f"test digit #{index}"  # the kind's first digit
+    assert page.get_by_text("misread", exact=False).first.is_visible()
     app_browser.open_tab(page, "Draw")  # the canvas stayed mounted in its tab
     assert app_browser.read_prediction(page) == "7"

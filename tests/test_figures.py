@@ -48,11 +48,15 @@ def test_playback_has_one_named_frame_per_step(playback):
     assert [frame.name for frame in playback.frames] == [str(t) for t in range(1, STEPS + 1)]
     slider = playback.layout.sliders[0]
     assert [list(step.args[0]) for step in slider.steps] == [[str(t)] for t in range(1, STEPS + 1)]
-    assert slider.active == STEPS - 1  # the figure opens on the last step ...
-    last = frame_traces(playback, STEPS)  # ... and shows what that frame shows
-    for name, field in [("row t", "y"), ("unread rows", "y"), ("readout", "y"), ("step t", "x")]:
-        assert by_name(playback, name)[field] == last[name][field]
-    assert all(by_name(playback, f"h_{t}").visible for t in range(1, STEPS + 1))
+    assert slider.active == 0  # the figure opens on the first step ...
+    first = frame_traces(playback, 1)  # ... and shows what that frame shows
+    for name, field in [("row t", "y"), ("unread rows", "y"), ("readout", "y"), ("step t", "x"), ("7", "y")]:
+        assert by_name(playback, name)[field] == first[name][field]
+    assert (by_name(playback, "7").x0, by_name(playback, "7").dx) == (1, 1)
+    assert [by_name(playback, f"h_{t}").visible for t in range(1, STEPS + 1)] == [True] + [False] * (STEPS - 1)
+    leader = int(np.argmax(first["readout"].y))
+    assert playback.layout.title.text == f"Step 1: reading row 1 - the readout says {leader}, " \
+        f"{max(first['readout'].y):.0%}"
 
 
 @pytest.mark.parametrize("t", [1, 9, STEPS])
@@ -86,13 +90,38 @@ def test_each_frame_readout_is_a_distribution_with_its_leader_outlined(playback,
         assert bars.text[leader].endswith("%")
 
 
-def test_step_marker_moves_and_settle_line_sits_at_the_decision_step(playback, seven):
-    for t in (1, 14, STEPS):
-        assert list(frame_traces(playback, t)["step t"].x) == [t, t]
-    settle_lines = [shape for shape in playback.layout.shapes if shape.x0 == shape.x1]
-    assert [line.x0 for line in settle_lines] == [int(seven.decision_step)]
-    trajectories = [by_name(playback, str(digit)) for digit in range(CLASSES)]
-    np.testing.assert_allclose(np.stack([t.y for t in trajectories], axis=1), seven.step_probabilities)
+def test_curves_reach_step_t_only_and_the_ending_waits_for_its_step(playback, seven):
+    settle = int(seven.decision_step)
+    for t in (1, settle - 1, settle, STEPS):
+        frame = frame_traces(playback, t)
+        band = np.array(frame["step t"].x)
+        assert band.min() < t < band.max() and band.max() - band.min() < 1  # "now" is step t
+        for digit in range(CLASSES):
+            assert frame[str(digit)].x is None and len(frame[str(digit)].y) == t  # at x0 = 1, dx = 1
+            np.testing.assert_allclose(frame[str(digit)].y, seven.step_probabilities[:t, digit], atol=1e-4)
+        np.testing.assert_allclose(frame["now"].y, seven.step_probabilities[t - 1], atol=1e-4)
+        assert list(frame["settles"].x) == ([settle] * 3 if t >= settle else [])
+        caption = playback.frames[t - 1].layout.title.text
+        assert caption.startswith(f"Step {t}: reading row {t} - the readout says ")
+    assert not [trace_ for trace_ in playback.data if trace_.name.startswith("ending")]
+
+
+def test_show_the_ending_draws_every_step_faintly_from_the_start(seven):
+    fig = figures.playback_figure(seven, show_ending=True, start_step=5)
+    endings = [trace_ for trace_ in fig.data if trace_.name.startswith("ending")]
+    assert len(endings) == CLASSES and all(trace_.opacity < 0.5 for trace_ in endings)
+    np.testing.assert_allclose(np.stack([t.y for t in endings], axis=1), seven.step_probabilities)
+    assert fig.layout.sliders[0].active == 4
+    assert list(frame_traces(fig, 1)["settles"].x) == [int(seven.decision_step)] * 3
+
+
+@pytest.mark.parametrize("layout_name", sorted(figures.PLAYBACK_LAYOUTS))
+def test_each_layout_keeps_its_text_size(seven, layout_name):
+    style = figures.PLAYBACK_LAYOUTS[layout_name]
+    fig = figures.playback_figure(seven, layout_name=layout_name)
+    assert fig.layout.font.size == style.font_size and fig.layout.title.font.size == style.caption_size
+    assert fig.layout.sliders[0].font.size == style.font_size
+    assert any(trace_.name == "h_1" for trace_ in fig.data) is not style.stacked  # no heatmap on a phone
 
 
 def test_playback_is_lean_and_plays_in_the_browser(playback):
