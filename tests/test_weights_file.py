@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from model.config import CONFIG, MODEL_PATH, RowLstmConfig
-from model.network import build_model, load_model
+from model.network import build_every_step_model, build_model, load_model
 from model.trace import LstmWeights
 from model.weights_file import read_weights
 
@@ -31,6 +31,14 @@ def test_any_saved_row_lstm_reads_exactly_as_keras_loads_it(tmp_path):
     keras.utils.set_random_seed(1)
     path = tmp_path / "another_row_lstm.keras"
     build_model().save(path)
+    assert_same_weights(read_weights(path), LstmWeights.from_keras(load_model(path)))
+
+
+def test_the_every_step_model_reads_exactly_as_keras_loads_it(tmp_path):
+    """The every-step network (model/network.py) has the same layers: its file reads the same way."""
+    keras.utils.set_random_seed(2)
+    path = tmp_path / "row_lstm_every_step.keras"
+    build_every_step_model().save(path)
     assert_same_weights(read_weights(path), LstmWeights.from_keras(load_model(path)))
 
 
