@@ -20,6 +20,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 import explain  # noqa: E402
+from chart_spec import ChartSpec  # noqa: E402
 import figures  # noqa: E402
 import layouts  # noqa: E402
 import links  # noqa: E402
@@ -29,8 +30,8 @@ import views  # noqa: E402
 from metrics_check import check_metrics  # noqa: E402
 from model import config  # noqa: E402
 from model.data import sha256_of  # noqa: E402
-from model.network import load_model  # noqa: E402
 from model.trace import LstmWeights, Trace, trace  # noqa: E402
+from model.weights_file import read_weights  # noqa: E402
 
 STEPS = config.CONFIG.timesteps
 CSS = Path(__file__).with_name("assets") / "page.css"
@@ -38,7 +39,7 @@ CSS = Path(__file__).with_name("assets") / "page.css"
 
 @st.cache_resource(show_spinner="Loading the model…")
 def load_weights(path: str) -> LstmWeights:
-    weights = LstmWeights.from_keras(load_model(path))
+    weights = read_weights(path)  # zipfile + h5py: the server never imports TensorFlow
     # Build every figure once: Plotly validates and imports lazily, which made the first stroke
     # of a server's first visitor wait 1-3 s for work that takes tens of ms afterwards.
     figures.warm_up(trace(np.eye(STEPS, dtype=np.float32), weights))
@@ -111,7 +112,7 @@ def input_ui(image: np.ndarray | None) -> None:
         st.info("Draw a digit on the black canvas, 0 to 9. Every stroke updates the analysis.",
                 icon=":material/draw:")
         return
-    st.plotly_chart(figures.input_figure(image), width="content", **views.PLOT)
+    st.plotly_chart(ChartSpec(figures.input_spec(image)), width="content", **views.PLOT)
     st.caption(f"{STEPS} × {STEPS} pixels, scaled and centred as in MNIST. Row t is the input $x_t$.")
 
 

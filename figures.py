@@ -9,8 +9,12 @@ repeating all 28.
 
 from dataclasses import dataclass
 
+import copy
+from functools import lru_cache
+
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 from plotly.subplots import make_subplots
 
 import explain
@@ -21,7 +25,7 @@ from model.trace import Trace, first_inked_step
 CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                  "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#3f4a5a")
 INK_COLOURSCALE = [[0.0, "#0e1117"], [1.0, "#ffffff"]]  # white ink on a dark field, like the canvas
-STATE_COLOURSCALE = "RdBu_r"  # h and c: blue negative, white zero, red positive
+STATE_COLOURSCALE = get_colorscale("RdBu_r")  # h and c: blue negative, white zero, red positive
 HIGHLIGHT = "#ffb000"  # "now": the row being read and the current step
 UNREAD_SHADE = "rgba(14, 17, 23, 0.78)"  # laid over rows the LSTM has not read yet
 GATE_COLOURS = {"open": "#2a9d8f", "closed": "#e9a23b"}  # gate above / below one half
@@ -58,17 +62,42 @@ def _pixel_axis_settings(size: int) -> tuple[dict, dict]:
     return x, y
 
 
-def _input_heatmap(image: np.ndarray, **kwargs) -> go.Heatmap:
-    return go.Heatmap(z=image, zmin=0.0, zmax=1.0, colorscale=INK_COLOURSCALE, showscale=False,
-                      hovertemplate="row %{y}, column %{x}: %{z:.2f}<extra></extra>",
-                      x=np.arange(image.shape[1]), y=np.arange(image.shape[0]), **kwargs)
+def _input_heatmap(image: np.ndarray, **kwargs) -> dict:
+    return dict(type="heatmap", z=image, zmin=0.0, zmax=1.0, colorscale=INK_COLOURSCALE, showscale=False,
+                hovertemplate="row %{y}, column %{x}: %{z:.2f}<extra></extra>",
+                x=np.arange(image.shape[1]), y=np.arange(image.shape[0]), **kwargs)
+
+
+@lru_cache(maxsize=16)
+def _cached_subplot_layout(**settings) -> dict:
+    return make_subplots(**settings).layout.to_plotly_json()
+
+
+def _subplot_layout(**settings) -> dict:
+    """make_subplots(**settings)'s layout as a dict of one's own: made once per settings (it costs
+    more than the rest of a figure), then copied."""
+    return copy.deepcopy(_cached_subplot_layout(**settings))
+
+
+def _merged(style: dict, update: dict) -> dict:
+    """A trace's fixed style with one step's values; nested dicts (marker.line) merged key by key."""
+    merged = dict(style)
+    for key, value in update.items():
+        both_dicts = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = _merged(merged[key], value) if both_dicts else value
+    return merged
 
 
 def input_figure(image: np.ndarray) -> go.Figure:
     """The 28 x 28 model input, one cell per pixel, large enough to see each one."""
+    return go.Figure(**input_spec(image))
+
+
+def input_spec(image: np.ndarray) -> dict:
+    """input_figure as plain dicts (data, layout), for chart_spec.ChartSpec."""
     size = image.shape[0]
     x, y = _pixel_axis_settings(size)
-    return go.Figure(_input_heatmap(image), layout=dict(
+    return dict(data=[_input_heatmap(image)], layout=dict(
         xaxis=x, yaxis=y, width=INPUT_SIZE, height=INPUT_SIZE, margin=dict(l=30, r=10, t=10, b=30),
         font=FONT, template=TEMPLATE, plot_bgcolor="#0e1117"))
 
@@ -78,7 +107,7 @@ def _readout_bars(probabilities: np.ndarray) -> dict:
     leader = int(np.argmax(probabilities))
     text = [f"{p:.0%}" if d == leader else "" for d, p in enumerate(probabilities)]
     line_widths = [3 if d == leader else 0 for d in range(len(probabilities))]
-    return dict(y=probabilities, text=text, marker_line_width=line_widths)
+    return dict(y=probabilities, text=text, marker=dict(line=dict(width=line_widths)))
 
 
 @dataclass(frozen=True)
@@ -102,6 +131,12 @@ PLAYBACK_LAYOUTS = {
 
 def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: str = "desktop",
                     show_ending: bool = False, start_step: int = 1) -> go.Figure:
+    """Row-by-row playback, checked by Plotly; see playback_spec."""
+    return go.Figure(**playback_spec(trace, frame_ms, layout_name, show_ending, start_step))
+
+
+def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: str = "desktop",
+                  show_ending: bool = False, start_step: int = 1) -> dict:
     """Row-by-row playback: one frame per timestep t = 1..T, played by Plotly in the browser.
 
     At step t the panels agree and show nothing the LSTM has not read yet: the input with row t
@@ -116,8 +151,8 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name:
     off, so 28 frames cost a few kilobytes instead of 28 copies of the growing matrix. (Frames
     also could not carry it as NumPy arrays: plotly.js decodes the base64 typed arrays that
     plotly.py makes of them in a figure's data, but not a 2-D one in its frames.) The figure is
-    assembled from plain dicts and validated once, which is several times faster than adding
-    traces one by one.
+    assembled from plain, nested dicts (no "marker_line_width" shorthand), so that the page can
+    send it without Plotly's checks (chart_spec.py); playback_figure checks it.
     """
     style = PLAYBACK_LAYOUTS[layout_name]
     steps, size = trace.inputs.shape
@@ -136,21 +171,20 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name:
     # Axes: x/y the input, then the readout, the curves and (in the grid) the hidden states.
     if style.stacked:
         axis = dict(input="", readout="2", curves="3")
-        grid = make_subplots(rows=3, cols=1, row_heights=[0.36, 0.28, 0.36], vertical_spacing=0.09,
+        layout = _subplot_layout(rows=3, cols=1, row_heights=(0.36, 0.28, 0.36), vertical_spacing=0.09,
                              subplot_titles=("Input: rows 1…t read", "Readout at step t",
                                              "The readout, steps 1…t"))
     else:
         axis = dict(input="", states="2", readout="3", curves="4")
-        grid = make_subplots(
-            rows=2, cols=2, column_widths=[0.36, 0.64], row_heights=[0.54, 0.46],
+        layout = _subplot_layout(
+            rows=2, cols=2, column_widths=(0.36, 0.64), row_heights=(0.54, 0.46),
             horizontal_spacing=0.09, vertical_spacing=0.16,
             subplot_titles=(f"Input: rows 1…t of {steps} read", f"Hidden state h<sub>1</sub>…h<sub>t</sub>: "
                             f"{units} units", "Readout softmax(V h<sub>t</sub> + b) at step t",
                             f"The readout at steps 1…t of {steps}"))
-    layout = grid.layout.to_plotly_json()
     on = {name: dict(xaxis=f"x{number}", yaxis=f"y{number}") for name, number in axis.items()}
 
-    static = [_input_heatmap(trace.inputs, name="input").to_plotly_json()]
+    static = [_input_heatmap(trace.inputs, name="input")]
     if show_ending:  # the whole story, faint, behind the curves drawn so far
         static += [dict(type="scatter", x=step_numbers, y=probabilities[:, digit], mode="lines",
                         name=f"ending {digit}", line=dict(color=CLASS_COLOURS[digit], width=1.5),
@@ -161,8 +195,8 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name:
              showlegend=False),
         dict(name="row t", mode="lines", line=dict(color=HIGHLIGHT, width=3), hoverinfo="skip",
              showlegend=False),
-        dict(name="readout", x=digits, marker=dict(color=CLASS_COLOURS[:classes], line_color="#0e1117"),
-             textposition="outside", textfont_size=style.font_size + 2, constraintext="none", cliponaxis=False, showlegend=False,
+        dict(name="readout", x=digits, marker=dict(color=CLASS_COLOURS[:classes], line=dict(color="#0e1117")),
+             textposition="outside", textfont=dict(size=style.font_size + 2), constraintext="none", cliponaxis=False, showlegend=False,
              hovertemplate="digit %{x}: %{y:.1%}<extra></extra>", **on["readout"]),
         dict(name="step t", fill="toself", fillcolor="rgba(255, 176, 0, 0.28)", mode="lines",
              line=dict(color=HIGHLIGHT, width=2), hoverinfo="skip", showlegend=False, **on["curves"]),
@@ -214,7 +248,7 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name:
     def caption(t: int) -> dict:
         return dict(title=dict(text=explain.step_caption(trace, t)))
 
-    data = static + [style_ | update for style_, update in zip(animated_styles, animated(start_step))]
+    data = static + [_merged(style_, update) for style_, update in zip(animated_styles, animated(start_step))]
     animated_traces = list(range(len(static), len(data)))
     frames = [dict(name=str(t), data=animated(t), traces=animated_traces, layout=caption(t))
               for t in step_numbers]
@@ -227,7 +261,7 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name:
     pixel_x, pixel_y = _pixel_axis_settings(size)
     step_axis = dict(range=[0.5, steps + 0.5], tickvals=[1, 7, 14, 21, 28])
     states = {} if style.stacked else axes(
-        "states", x=step_axis, y=dict(range=[0.5, units + 0.5], title_text="unit", tickvals=[1, 32, 64, 96, 128]))
+        "states", x=step_axis, y=dict(range=[0.5, units + 0.5], title=dict(text="unit"), tickvals=[1, 32, 64, 96, 128]))
     instant = dict(frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")
     play = dict(frame=dict(duration=frame_ms, redraw=True), transition=dict(duration=0),
                 fromcurrent=True, mode="immediate")
@@ -269,7 +303,7 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name:
         annotation["font"] = dict(size=style.font_size + 2)
     if style.stacked:
         layout["coloraxis"]["showscale"] = False
-    return go.Figure(data=data, layout=layout, frames=frames)
+    return dict(data=data, layout=layout, frames=frames)
 
 
 def _split(values: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
@@ -279,6 +313,11 @@ def _split(values: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray
 
 
 def step_figure(trace: Trace, t: int) -> go.Figure:
+    """Gates i, f, g, o and the states c_t, h_t at step t, checked by Plotly; see step_spec."""
+    return go.Figure(**step_spec(trace, t))
+
+
+def step_spec(trace: Trace, t: int) -> dict:
     """Gates i, f, g, o and the states c_t, h_t across all units at one step t (1-based).
 
     Each panel draws its 128 units as two filled step curves (one per colour) rather than 128
@@ -294,8 +333,8 @@ def step_figure(trace: Trace, t: int) -> go.Figure:
         ("c", "c<sub>t</sub> cell state (dots: c<sub>t-1</sub>)", trace.cell_states[t - 1], None),
         ("h", "h<sub>t</sub> hidden state, the output", trace.hidden_states[t - 1], (-1, 1)),
     ]
-    layout = make_subplots(rows=3, cols=2, subplot_titles=[title for _, title, _, _ in panels],
-                           horizontal_spacing=0.07, vertical_spacing=0.13).layout.to_plotly_json()
+    layout = _subplot_layout(rows=3, cols=2, subplot_titles=tuple(title for _, title, _, _ in panels),
+                             horizontal_spacing=0.07, vertical_spacing=0.13)
     unit_numbers = np.arange(1, units + 1)
     data, shapes = [], []
     for index, (symbol, _, values, value_range) in enumerate(panels):
@@ -316,8 +355,9 @@ def step_figure(trace: Trace, t: int) -> go.Figure:
                              fillcolor=colour, **on_axes,
                              hovertemplate=f"unit %{{x}}: {symbol}<sub>t</sub> = %{{customdata:.2f}}"
                                            "<extra></extra>"))
-        layout[f"xaxis{axis}"].update(range=[0.5, units + 0.5], showgrid=False,
-                                      title_text="unit" if index >= 4 else None)
+        layout[f"xaxis{axis}"].update(range=[0.5, units + 0.5], showgrid=False)
+        if index >= 4:  # the bottom row names the axis
+            layout[f"xaxis{axis}"]["title"] = dict(text="unit")
         if value_range is not None:
             layout[f"yaxis{axis}"].update(range=list(value_range))
         if gate:
@@ -327,12 +367,14 @@ def step_figure(trace: Trace, t: int) -> go.Figure:
                   shapes=shapes, margin=dict(l=40, r=10, t=40, b=40), hovermode="closest")
     for annotation in layout["annotations"]:
         annotation["font"] = dict(size=13)
-    return go.Figure(data=data, layout=layout)
+    return dict(data=data, layout=layout)
 
 
 def warm_up(trace: Trace) -> None:
-    """Build and serialise every figure once. Plotly imports its validators lazily, so the
-    first figure of a process takes about a second longer than the rest."""
-    playback_figure(trace).to_json()
-    step_figure(trace, 1).to_json()
-    input_figure(trace.inputs).to_json()
+    """Build every figure once, as the page does. Plotly imports its validators lazily and the
+    subplot grids are made once per layout, so the first figure of a process takes about a
+    second longer than the rest."""
+    for layout_name in PLAYBACK_LAYOUTS:
+        playback_spec(trace, layout_name=layout_name)
+    step_spec(trace, 1)
+    input_spec(trace.inputs)

@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
+import canvas_data
 import gallery
 import links
 from model import config
@@ -47,14 +48,28 @@ def clear_canvas(generation: int) -> None:
     st.session_state.update(canvas_generation=generation + 1, linked_drawing=None)
 
 
-def canvas_ui(linked: links.Drawing | None, compact: bool):
-    """The drawing pad, opened on a linked drawing if any; returns the canvas's result."""
+@st.cache_data(max_entries=256, show_spinner=False)
+def model_input(png: bytes) -> np.ndarray | None:
+    """The canvas PNG -> the 28 x 28 input (None: nothing drawn), once per distinct drawing."""
+    return to_model_input(canvas_data.decode_png(png))
+
+
+def canvas_ui(linked: links.Drawing | None, compact: bool) -> tuple[bytes | None, int, tuple]:
+    """The drawing pad, opened on a linked drawing if any; returns the canvas PNG (None before the
+    first stroke), the stroke count and the strokes (for links)."""
     generation = st.session_state.setdefault("canvas_generation", 0)
     st.space("medium")  # room for the canvas's floating toolbar
-    drawing = st_canvas(stroke_width=st.session_state.get("brush", DEFAULT_BRUSH), stroke_color=INK,
-                        background_color=PAPER, height=CANVAS_SIZE, width=CANVAS_SIZE,
-                        drawing_mode="freedraw", return_image_data=True, key=f"canvas_{generation}",
-                        initial_drawing=links.canvas_drawing(linked.strokes, INK) if linked else None)
+    try:
+        drawing = st_canvas(stroke_width=st.session_state.get("brush", DEFAULT_BRUSH), stroke_color=INK,
+                            background_color=PAPER, height=CANVAS_SIZE, width=CANVAS_SIZE,
+                            drawing_mode="freedraw", return_image_data=True, key=f"canvas_{generation}",
+                            initial_drawing=links.canvas_drawing(linked.strokes, INK) if linked else None)
+        png = drawing.image_bytes
+        count, strokes = canvas_data.stroke_count(drawing.json_data), links.strokes_from_canvas(drawing.json_data)
+    except (AttributeError, KeyError, TypeError, ValueError, OverflowError):  # not what the component sends
+        st.session_state["canvas_generation"] = generation + 1  # a fresh, empty pad on the next run
+        st.warning("The drawing pad sent something that is not a drawing, so it has been reset. Draw again.")
+        png, count, strokes = None, 0, ()
     brush, clear = st.columns([3, 1], vertical_alignment="bottom")
     if not compact:
         brush.slider("Brush width", *BRUSH_WIDTHS, DEFAULT_BRUSH, key="brush")
@@ -62,24 +77,22 @@ def canvas_ui(linked: links.Drawing | None, compact: bool):
                  help="Wipe the canvas (the bin in its toolbar does the same)")
     if not compact:
         st.caption("Draw one digit, 0 to 9, with the mouse or a finger.")
-    return drawing
+    return png, count, strokes
 
 
 def drawing_ui(compact: bool) -> Source:
     """The canvas, and the model input made of what is drawn on it. A drawing opened from a
     link is read from the link's own 28 x 28 input until a new stroke changes it."""
     linked = st.session_state.get("linked_drawing")
-    drawing = canvas_ui(linked, compact)
-    count = len((drawing.json_data or {}).get("objects", []))
+    png, count, strokes = canvas_ui(linked, compact)
     name = f"drawing with {count} stroke{'s' * (count != 1)}"
-    strokes = links.strokes_from_canvas(drawing.json_data)
     if linked is not None and count in (0, len(linked.strokes)):
         return Source(linked.image, None, f"drawing with {len(linked.strokes)} strokes from a link",
                       links.Link(drawing=linked))
-    if drawing.image_data is None:
+    if png is None:
         return Source(None, None, name)
     try:
-        image = to_model_input(drawing.image_data)
+        image = model_input(png)
     except ValueError as error:
         st.warning(f"That drawing could not be read ({error}). Clear the canvas and try again.")
         return Source(None, None, name)

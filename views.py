@@ -13,6 +13,7 @@ import answer_view
 import explain
 import export
 import figures
+from chart_spec import ChartSpec
 import links
 from layouts import Slots
 from metrics_check import MetricsCheck
@@ -30,12 +31,13 @@ PLOT = figures.PLOT
 @st.cache_resource(max_entries=64, show_spinner=False)
 def playback(image: np.ndarray, sha256: str, frame_ms: int, mode: str, show_ending: bool, start_step: int,
              _weights: LstmWeights):
-    return figures.playback_figure(trace(image, _weights), frame_ms, mode, show_ending, start_step)
+    # Sent as it is, without Plotly's checks on every stroke: see chart_spec.py.
+    return ChartSpec(figures.playback_spec(trace(image, _weights), frame_ms, mode, show_ending, start_step))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def step_up_close(image: np.ndarray, sha256: str, t: int, _weights: LstmWeights):
-    return figures.step_figure(trace(image, _weights), t)
+    return ChartSpec(figures.step_spec(trace(image, _weights), t))
 
 
 def views_ui(analysis: Trace | None, image: np.ndarray | None, source_name: str, link: links.Link,

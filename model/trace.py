@@ -35,13 +35,23 @@ class LstmWeights:
     def from_keras(cls, model, config: RowLstmConfig = CONFIG) -> "LstmWeights":
         kernel, recurrent_kernel, bias = (w.numpy() for w in model.get_layer("lstm").weights)
         readout_weights, readout_bias = (w.numpy() for w in model.get_layer("readout").weights)
+        return cls.checked(kernel, recurrent_kernel, bias, readout_weights, readout_bias, config, model.name)
+
+    @classmethod
+    def checked(cls, kernel, recurrent_kernel, bias, readout_weights, readout_bias,
+                config: RowLstmConfig = CONFIG, source: str = "the model") -> "LstmWeights":
+        """The five arrays as float32, after checking each shape against `config` (ValueError if not)."""
         u, gates = config.units, 4 * config.units
-        assert kernel.shape == (config.features, gates), kernel.shape
-        assert recurrent_kernel.shape == (u, gates), recurrent_kernel.shape
-        assert bias.shape == (gates,), bias.shape
-        assert readout_weights.shape == (u, config.classes), readout_weights.shape
-        assert readout_bias.shape == (config.classes,), readout_bias.shape
-        return cls(kernel, recurrent_kernel, bias, readout_weights, readout_bias)
+        expected = {"kernel": (kernel, (config.features, gates)),
+                    "recurrent kernel": (recurrent_kernel, (u, gates)),
+                    "bias": (bias, (gates,)),
+                    "readout weights": (readout_weights, (u, config.classes)),
+                    "readout bias": (readout_bias, (config.classes,))}
+        wrong = [f"{name} {array.shape} (expected {shape})" for name, (array, shape) in expected.items()
+                 if array.shape != shape]
+        if wrong:
+            raise ValueError(f"{source} does not fit the row-LSTM config: " + ", ".join(wrong))
+        return cls(*(np.asarray(array, dtype=np.float32) for array, _ in expected.values()))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,10 @@
   figure of a fresh process (what figures.warm_up now pays at model load instead of the first
   stroke); the playback GIF and its size;
 - browser: a fresh server's start until healthy and until the page is interactive, its RSS
-  with the model loaded, and mouse-up -> updated prediction in headless Chromium.
+  with the model loaded, and mouse-up -> updated prediction in headless Chromium;
+- server: what one `streamlit run app.py` process costs, read from /proc and measured through
+  Streamlit's own websocket protocol (scripts/ws_client.py), without a browser: process start ->
+  first page sent, CPU per stroke rerun on the default view, and RSS with 30 open sessions.
 
 Numbers on a shared 2-core machine are noisy, which is why this is a script that prints medians
 and not a timed test.
@@ -118,7 +121,76 @@ def bench_browser(repeats: int) -> dict:
     }
 
 
-BENCHMARKS = {"trace": bench_trace, "figure": bench_figure, "browser": bench_browser}
+SERVER_STARTS, STROKE_BATCHES, STROKES_PER_BATCH, RSS_SESSIONS = 3, 5, 6, 30
+
+
+def bench_server(repeats: int) -> dict:
+    """A fresh server per start; then one session's strokes, then RSS_SESSIONS sessions at once.
+
+    CPU is the server process's user + system time (all threads) from /proc, so it holds what a
+    stroke costs Streamlit itself (reading the canvas state, sending the page) besides the script.
+    /proc counts in 10 ms ticks, so CPU per rerun is a batch's total over its strokes, and the
+    median is taken over batches.
+    """
+    import asyncio
+
+    from scripts.browser import AppServer
+    from scripts.ws_client import Session
+    from scripts.ws_load import cpu_seconds, drawing_pool, rss_mb
+
+    pool = drawing_pool()
+
+    async def first_page(url: str) -> None:
+        async with Session(url) as session:
+            await session.rerun()
+
+    async def strokes(url: str, pid: int) -> list[float]:
+        per_rerun = []
+        async with Session(url) as session:
+            await session.rerun()
+            for stroke in range(2):  # warm-up: first imports and caches
+                await session.draw(pool[stroke].data_url, stroke + 1)
+            for batch in range(STROKE_BATCHES):
+                before = cpu_seconds([pid])
+                for k in range(STROKES_PER_BATCH):
+                    number = 2 + batch * STROKES_PER_BATCH + k  # a new drawing every stroke: no cache hits
+                    await session.draw(pool[number % len(pool)].data_url, number + 1)
+                per_rerun.append((cpu_seconds([pid]) - before) / STROKES_PER_BATCH * 1000)
+        return per_rerun
+
+    async def many_sessions(url: str, pid: int) -> float:
+        sessions = [Session(url) for _ in range(RSS_SESSIONS)]
+        for index, session in enumerate(sessions):
+            await session.__aenter__()
+            await session.rerun()
+            await session.draw(pool[index % len(pool)].data_url, 1)
+        rss = rss_mb([pid])
+        for session in sessions:
+            await session.__aexit__(None, None, None)
+        return rss
+
+    ready_s, ready_cpu_s = [], []
+    for attempt in range(SERVER_STARTS):
+        started = time.perf_counter()
+        with AppServer(start_timeout_s=60) as server:
+            asyncio.run(first_page(server.url))
+            ready_s.append(time.perf_counter() - started)
+            ready_cpu_s.append(cpu_seconds([server.process.pid]))
+            if attempt == 0:
+                cpu_ms = asyncio.run(strokes(server.url, server.process.pid))
+                rss = asyncio.run(many_sessions(server.url, server.process.pid))
+    return {
+        f"server start -> first page sent over the websocket (cold, {SERVER_STARTS} starts)":
+            statistics.median(ready_s) * 1000,
+        "... the server's CPU time by then (imports, model, first run; less sensitive to a busy machine)":
+            statistics.median(ready_cpu_s) * 1000,
+        f"server CPU per stroke rerun, default view (median of {STROKE_BATCHES} batches of "
+        f"{STROKES_PER_BATCH}; all: {', '.join(f'{ms:.0f}' for ms in cpu_ms)})": statistics.median(cpu_ms),
+        f"server RSS with {RSS_SESSIONS} sessions open, each having drawn once": f"{rss:.0f} MB",
+    }
+
+
+BENCHMARKS = {"trace": bench_trace, "figure": bench_figure, "browser": bench_browser, "server": bench_server}
 
 
 def main(argv=None) -> None:

@@ -1,0 +1,61 @@
+"""Plotly figures handed to st.plotly_chart as finished specifications, without Plotly's checks.
+
+`go.Figure(...)` checks and copies every property of every trace against Plotly's schema. For
+the playback figure (42 traces and 28 frames of 32 trace updates) that took about 140 ms of the
+server's CPU on every stroke, several times the cost of the rest of the page. The figure
+builders in figures.py make plain dicts (`*_spec` functions) whose shape never changes from
+one drawing to the next, only their numbers. So the page sends those dicts as they are, and the
+tests check, for several inputs, that what it sends is exactly what `go.Figure(**spec)` would
+have sent (tests/test_chart_spec.py): Plotly still validates every figure, once per test run
+instead of once per stroke.
+
+What `go.Figure.to_dict()` adds to such a dict, and `ChartSpec` does too: the template named
+in `layout.template` written out in full, and NumPy arrays as Plotly's base64 typed arrays
+(`{"dtype": "f4", "bdata": ...}`), which are also the compact form on the wire.
+"""
+
+from functools import lru_cache
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+from _plotly_utils.utils import to_typed_array_spec  # as go.Figure.to_dict() uses it
+
+SKIPPED_KEYS = frozenset({"geojson", "layer", "layers", "range"})  # _plotly_utils.utils.is_skipped_key
+
+@lru_cache(maxsize=8)
+def _template(name: str) -> dict:
+    return pio.templates[name].to_plotly_json()
+
+
+class ChartSpec(go.Figure):
+    """A figure whose dict is already made. st.plotly_chart turns a figure into its dict with
+    `to_dict()` (plotly.tools.return_figure_from_figure_or_data) and serialises that dict with
+    `plotly.io.to_json(..., validate=False)`; here `to_dict()` returns the finished dict."""
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        layout = dict(spec.get("layout", {}))
+        template = layout.pop("template", None)
+        finished = _typed_arrays({"data": spec.get("data", []), "layout": layout, "frames": spec.get("frames")})
+        if not finished["frames"]:
+            del finished["frames"]
+        if template is not None:  # a named template is shared and never changed, so not copied
+            finished["layout"]["template"] = _template(template) if isinstance(template, str) else template
+        self._spec = finished
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def _typed_arrays(value):
+    """NumPy arrays anywhere in `value` as Plotly's base64 typed arrays, with the keys Plotly skips
+    skipped: what _plotly_utils.utils.convert_to_base64 does for go.Figure.to_dict(), but it
+    rebuilds only containers and looks at nothing else, at a fraction of the cost."""
+    if isinstance(value, dict):
+        return {key: item if key in SKIPPED_KEYS else _typed_arrays(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_typed_arrays(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return to_typed_array_spec(value)
+    return value

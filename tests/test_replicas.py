@@ -1,0 +1,82 @@
+"""Two replicas behind HAProxy (scripts/replicas.py), in real Chromium contexts: sessions land on
+both, each sees only its own drawing, and killing one replica mid-test costs only its own
+sessions a reconnect, while the other replica's sessions keep their state and keep working."""
+
+import shutil
+
+import pytest
+
+from conftest import skip_or_fail
+
+SESSIONS = 4  # round robin over 2 replicas: two sessions each
+TIMEOUT_MS = 90_000  # generous: two replicas and four pages share two cores with everything else
+
+
+@pytest.fixture(scope="module")
+def drawings():
+    from scripts.sessions import known_drawings
+
+    return known_drawings(2 * SESSIONS)  # one per session, then one more each after the kill
+
+
+def replica_of(context) -> str:
+    from scripts.replicas import COOKIE
+
+    (cookie,) = [cookie["value"] for cookie in context.cookies() if cookie["name"] == COOKIE]
+    return cookie
+
+
+def test_two_replicas_share_the_sessions_and_survive_losing_one(chromium_path, drawings):
+    if shutil.which("haproxy") is None:
+        skip_or_fail("haproxy is not installed (apt-get install haproxy)")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    from scripts.browser import (CANVAS_RESET, RESULT_MARKER, VIEWPORT, clear_canvas, draw_digit,
+                                 launch_chromium, marker, open_app)
+    from scripts.replicas import Replicas
+
+    with Replicas(2) as replicas, sync_playwright() as playwright:
+        browser = launch_chromium(playwright, chromium_path)
+        try:
+            contexts = [browser.new_context(viewport=VIEWPORT) for _ in range(SESSIONS)]
+            pages = [open_app(context, replicas.url, timeout_ms=TIMEOUT_MS) for context in contexts]
+            homes = [replica_of(context) for context in contexts]
+            assert sorted(homes) == ["r1", "r1", "r2", "r2"], homes
+
+            # Each session draws its own digit and sees that digit, not another session's.
+            for page, drawing in zip(pages, drawings):
+                assert draw_digit(page, drawing.strokes, TIMEOUT_MS) == str(drawing.digit)
+            for page, drawing in zip(pages, drawings):
+                assert marker(page)["prediction"] == str(drawing.digit)
+            runs_before = [marker(page)["run"] for page in pages]
+
+            replicas.kill(1)
+            survivors = [i for i, home in enumerate(homes) if home == "r2"]
+            lost = [i for i, home in enumerate(homes) if home == "r1"]
+            # r2's sessions did not notice: same session (its run count goes on), its own digit still
+            # shown, and a new drawing works at once.
+            for i in survivors:
+                assert marker(pages[i])["prediction"] == str(drawings[i].digit)
+                clear_canvas(pages[i], TIMEOUT_MS)
+                assert draw_digit(pages[i], drawings[SESSIONS + i].strokes, TIMEOUT_MS) == \
+                    str(drawings[SESSIONS + i].digit)
+                assert marker(pages[i])["run"] > runs_before[i]
+            # r1's sessions reconnect, through HAProxy, to r2: a new session there (its run count
+            # starts again), where clearing the pad and drawing work as before.
+            for i in lost:
+                for attempt in range(9):  # the page may still be reconnecting: press reset again
+                    pages[i].locator(CANVAS_RESET).click()
+                    try:
+                        pages[i].wait_for_function(
+                            "(selector) => { const e = document.querySelector(selector);"
+                            " return e !== null && e.dataset.source === 'drawing with 0 strokes'; }",
+                            arg=RESULT_MARKER, timeout=10_000, polling=250)
+                        break
+                    except PlaywrightTimeout:
+                        continue
+                # The digit this session drew before (read right once already), on the new session.
+                assert draw_digit(pages[i], drawings[i].strokes, TIMEOUT_MS) == str(drawings[i].digit)
+                assert replica_of(contexts[i]) == "r2"
+        finally:
+            browser.close()
