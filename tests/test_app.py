@@ -181,9 +181,9 @@ def test_the_why_tab_answers_parts_1_and_2_with_the_drawing_s_numbers(app, weigh
     assert any(markdown.value == explain.settle_sentence(expected) for markdown in app.markdown)
     open_tab(app, "Why the final output?")
     assert not app.exception and not app.warning
-    assert [header.value for header in app.subheader][-2:] == [
-        "1 · Why a logistic regression at all?",
-        "2 · Isn't the final output a better estimate than the earlier ones?"]
+    main_headers = [header.value for header in app.main.subheader]
+    assert main_headers[-2:] == ["1 · Why a logistic regression at all?",
+                                 "2 · Isn't the final output a better estimate than the earlier ones?"]
     text = " ".join(markdown.value for markdown in app.markdown)
     assert explain.drawing_story(expected) in text
     assert explain.final_output_words(metrics_for_this_model) in text
