@@ -11,6 +11,7 @@ import re
 import sys
 from pathlib import Path
 
+import explain
 from model.config import METRICS_PATH
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -79,16 +80,28 @@ def calibration_table(metrics: dict) -> str:
                   "misreads shown at >= 90%, raw", "... with temperature"], rows)
 
 
-TABLES = {"per-step": per_step_table, "alternatives": alternatives_table, "drawn": drawn_table,
+def plain(markdown: str) -> str:
+    """The page's words without its inline maths: $h_{14}$ -> h_14, $c_t$ -> c_t."""
+    return re.sub(r"\$([a-z])_\{?(\w+)\}?\$", r"\1_\2", markdown)
+
+
+def why_words(metrics: dict) -> str:
+    """The page's own answer to "isn't the final output better?", as the README's bullets."""
+    bullets = [explain.final_output_words(metrics), explain.every_step_words(metrics),
+               explain.mlp_head_verdict(metrics)]
+    return plain("\n".join(b if b.startswith("- ") else f"- {b}" for b in bullets if b))
+
+
+TABLES = {"why-words": why_words, "per-step": per_step_table, "alternatives": alternatives_table, "drawn": drawn_table,
           "drawn-breakdown": drawn_breakdown_table, "calibration": calibration_table}
 
 
 def rewritten(readme: str, metrics: dict) -> str:
     for name, make in TABLES.items():
-        pattern = re.compile(rf"(<!-- metrics:{name} -->\n).*?(\n<!-- /metrics:{name} -->)", re.DOTALL)
+        pattern = re.compile(rf"(<!-- metrics:{name} -->\n)(?:.*?\n)?(<!-- /metrics:{name} -->)", re.DOTALL)
         if not pattern.search(readme):
             raise ValueError(f"README.md has no <!-- metrics:{name} --> ... <!-- /metrics:{name} --> block")
-        readme = pattern.sub(lambda m: m.group(1) + make(metrics) + m.group(2), readme)
+        readme = pattern.sub(lambda m: m.group(1) + make(metrics) + "\n" + m.group(2), readme)
     return readme
 
 

@@ -24,5 +24,5 @@ def test_a_changed_figure_is_caught():
 
 def test_a_missing_block_is_an_error():
     metrics = json.loads(METRICS_PATH.read_text())
-    with pytest.raises(ValueError, match="metrics:per-step"):
+    with pytest.raises(ValueError, match="<!-- metrics:"):
         readme_tables.rewritten("no blocks here", metrics)
