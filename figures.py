@@ -231,9 +231,10 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
             dict(type="scatter", x=row_x, y=row_y),
             dict(type="bar", **_readout_bars(now.tolist())),
             dict(type="scatter", x=[t - 0.45, t + 0.45, t + 0.45, t - 0.45, t - 0.45], y=[0, 0, 1.02, 1.02, 0]),
-            *(dict(type="scatter", y=np.round(probabilities[:t, digit], 4).tolist())  # at x = 1, 2, ...
+            # Three decimals: the 0.1% the hover shows; these lists are most of every frame.
+            *(dict(type="scatter", y=np.round(probabilities[:t, digit], 3).tolist())  # at x = 1, 2, ...
               for digit in digits),
-            dict(type="scatter", x=[t] * classes, y=np.round(now, 4).tolist(),
+            dict(type="scatter", x=[t] * classes, y=np.round(now, 3).tolist(),
                  text=[str(d) if d == leader else "" for d in digits],
                  textposition="middle left" if t > steps - 4 else "middle right"),
             dict(type="scatter", x=[settle] * 3 if settled else [], y=[0, 0.62, 1.02] if settled else [],

@@ -116,3 +116,26 @@ def postgres_url(postgres_server):
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The app on a free loopback port, one per test module; MNIST_DIR is passed on when set."""
+    from scripts import browser as app_browser
+
+    env = {"MNIST_DIR": os.environ["MNIST_DIR"]} if os.environ.get("MNIST_DIR") else {}
+    with app_browser.AppServer(env=env) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def chromium(chromium_path):
+    """Debian's Chromium under Playwright, one per test module (contexts are cheap, browsers not)."""
+    from playwright.sync_api import sync_playwright
+
+    from scripts import browser as app_browser
+
+    with sync_playwright() as p:
+        launched = app_browser.launch_chromium(p, chromium_path)
+        yield launched
+        launched.close()

@@ -353,22 +353,22 @@ def test_unreadable_mnist_folder_gives_a_warning(app, tmp_path, monkeypatch):
     assert any("MNIST_DIR" in info.value for info in app.info)
 
 
-def a_dash() -> np.ndarray:
-    """A short horizontal bar: the model hesitates between digits (checked below)."""
+def a_blob() -> np.ndarray:
+    """A filled square, no digit at all: the model hesitates between digits (checked below)."""
     image = np.zeros((STEPS, STEPS), np.float32)
-    image[12:15, 6:22] = 1.0
+    image[10:18, 10:18] = 1.0
     return image
 
 
 def test_a_link_restores_the_drawing_and_a_shaky_answer_says_not_sure(metrics_for_this_model, weights):
-    strokes = ((22, np.array([[60, 140], [220, 140]], dtype=np.int16)),)
+    strokes = ((40, np.array([[120, 140], [160, 140]], dtype=np.int16)),)
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
-    at.query_params["d"] = links.pack_drawing(links.Drawing(strokes, a_dash()))
+    at.query_params["d"] = links.pack_drawing(links.Drawing(strokes, a_blob()))
     at.query_params["view"] = "step"
     at.query_params["t"] = "16"
     at.run()
     assert not at.exception
-    expected = trace(a_dash(), weights)
+    expected = trace(a_blob(), weights)
     verdict = explain.verdict(expected.probabilities, int(expected.decision_step), STEPS)
     assert not verdict.sure, "the test needs a drawing the model is unsure of"
     (card,) = [metric for metric in at.metric if metric.label == "Not sure"]

@@ -4,7 +4,6 @@ Starts `streamlit run app.py` on a free port for this module and drives it with 
 scripts/browser.py. Needs /usr/bin/chromium (the `chromium_path` fixture skips, or fails in CI).
 """
 
-import os
 import time
 
 import numpy as np
@@ -14,21 +13,6 @@ from model.drawn_digits import random_drawing
 from scripts import browser as app_browser
 
 playwright = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def server():
-    env = {"MNIST_DIR": os.environ["MNIST_DIR"]} if os.environ.get("MNIST_DIR") else {}
-    with app_browser.AppServer(env=env) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def chromium(chromium_path, server):
-    with playwright.sync_playwright() as p:
-        launched = app_browser.launch_chromium(p, chromium_path)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

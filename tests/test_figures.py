@@ -99,8 +99,9 @@ def test_curves_reach_step_t_only_and_the_ending_waits_for_its_step(playback, se
         assert band.min() < t < band.max() and band.max() - band.min() < 1  # "now" is step t
         for digit in range(CLASSES):
             assert frame[str(digit)].x is None and len(frame[str(digit)].y) == t  # at x0 = 1, dx = 1
-            np.testing.assert_allclose(frame[str(digit)].y, seven.step_probabilities[:t, digit], atol=1e-4)
-        np.testing.assert_allclose(frame["now"].y, seven.step_probabilities[t - 1], atol=1e-4)
+            # sent to 3 decimals: 0.1 percentage points, the precision the hover shows
+            np.testing.assert_allclose(frame[str(digit)].y, seven.step_probabilities[:t, digit], atol=5e-4)
+        np.testing.assert_allclose(frame["now"].y, seven.step_probabilities[t - 1], atol=5e-4)
         assert list(frame["settles"].x) == ([settle] * 3 if t >= settle else [])
         caption = playback.frames[t - 1].layout.title.text
         assert caption.startswith(f"Step {t}: reading row {t} - the readout says ")

@@ -20,21 +20,6 @@ MIN_PRESENTER_FONT_PX = 16
 FIRST_PAGE_MS = 180_000  # the server's first page loads TensorFlow and the model: slow on a busy machine
 
 
-@pytest.fixture(scope="module")
-def server():
-    env = {"MNIST_DIR": os.environ["MNIST_DIR"]} if os.environ.get("MNIST_DIR") else {}
-    with app_browser.AppServer(env=env) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def chromium(chromium_path, server):
-    with playwright.sync_playwright() as p:
-        launched = app_browser.launch_chromium(p, chromium_path)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def context_for(chromium):
     opened = []

@@ -23,14 +23,6 @@ def database(tmp_path_factory):
     return tmp_path_factory.mktemp("rooms") / "rooms.sqlite3"
 
 
-@pytest.fixture(scope="module")
-def chromium(chromium_path):
-    with playwright.sync_playwright() as p:
-        launched = app_browser.launch_chromium(p, chromium_path)
-        yield launched
-        launched.close()
-
-
 def wall_shows(page, wanted: int) -> list[str]:
     """Wait until the wall's "Drawings" metric says `wanted` and as many tiles are painted; returns
     the tiles' captions."""
