@@ -153,6 +153,8 @@ def main() -> None:
         return
     opened = link_ui()
     slots = layouts.layout(st.session_state.mode)
+    if slots.mode == "present":  # the room sees the demonstration, not the rooms' controls
+        st.set_page_config(initial_sidebar_state="collapsed")
     with slots.header:
         header_ui(slots.mode)
     with slots.source:

@@ -397,8 +397,10 @@ def gallery_pointer(trace_: Trace, late_step: int) -> str:
 
 
 def _settles_at(trace_: Trace, first_ink: int | None) -> str:
-    settle = int(trace_.decision_step)
-    return "before any ink" if first_ink is not None and settle < first_ink else f"at step {settle}"
+    settle, answer = int(trace_.decision_step), int(trace_.prediction)
+    if first_ink is not None and settle < first_ink:  # it said this over the blank rows already
+        return f"has said {answer} since the blank rows: nothing to settle"
+    return f"settles at step {settle}"
 
 
 def two_models_story(trace_: Trace, every_step_trace: Trace) -> str:
@@ -411,7 +413,7 @@ def two_models_story(trace_: Trace, every_step_trace: Trace) -> str:
              f"{percent(trace_.step_probabilities[half - 1, final])}, the every-step model "
              f"{percent(every_step_trace.step_probabilities[half - 1, final])}."]
     if other == final:
-        words.append(f"Both end on {final}: the last-step model settles {_settles_at(trace_, first_ink)}, "
+        words.append(f"Both end on {final}: the last-step model {_settles_at(trace_, first_ink)}, "
                      f"the every-step model {_settles_at(every_step_trace, first_ink)}.")
     else:
         words.append(f"They disagree at the end: the last-step model says {final} "

@@ -161,7 +161,9 @@ def test_two_models_story_compares_them():
     story = explain.two_models_story(last_step, every_step)
     assert (f"Halfway (step {STEPS // 2}), the last-step model gives your 7 60.0%, the every-step model "
             "80.0%") in story
-    assert "the last-step model settles at step 14, the every-step model at step 9" in story
+    assert "the last-step model settles at step 14, the every-step model settles at step 9" in story
+    held = explain.two_models_story(last_step, fake_trace(5, {1: (7, 0.3), 9: (7, 0.8)}))  # 7 from step 1
+    assert "the every-step model has said 7 since the blank rows: nothing to settle" in held
     disagree = explain.two_models_story(last_step, fake_trace(5, {1: (1, 0.3), 9: (2, 0.7)}))
     assert "They disagree at the end: the last-step model says 7 (99.0%), the every-step model 2 (70.0%)" \
         in disagree
