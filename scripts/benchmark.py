@@ -111,7 +111,7 @@ def bench_browser(repeats: int) -> dict:
         raise RuntimeError(f"browser benchmark saw errors: {result.errors}")
     return {
         "server start -> health endpoint answers (cold, 3 starts)": statistics.median(starts),
-        "server start -> page interactive, first run done (cold, TensorFlow import included)":
+        "server start -> page interactive, first run done (cold)":
             statistics.median(interactive),
         f"mouse-up -> updated prediction in headless Chromium ({len(result.latencies_s)} drawings)":
             statistics.median(result.latencies_s) * 1000,
