@@ -160,6 +160,9 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
     classes = trace.step_probabilities.shape[1]
     prediction, settle = int(trace.prediction), int(trace.decision_step)
     probabilities = trace.step_probabilities  # (T, classes)
+    # Three decimals (the 0.1% the hover shows), rounded in float64 so that JSON writes 0.102 and
+    # not float32's 0.10199999809265137: these numbers are most of every frame.
+    shown = np.round(probabilities.astype(np.float64), 3)
     first_ink = first_inked_step(trace.inputs)
     # An answer held since the blank rows above the ink (which every image shares) decided nothing.
     settle_label = (f"{prediction} since the blank rows:<br>nothing to settle "
@@ -229,12 +232,10 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
         updates = [
             dict(type="scatter", x=unread_x, y=unread_y),
             dict(type="scatter", x=row_x, y=row_y),
-            dict(type="bar", **_readout_bars(now.tolist())),
+            dict(type="bar", **_readout_bars(shown[t - 1].tolist())),
             dict(type="scatter", x=[t - 0.45, t + 0.45, t + 0.45, t - 0.45, t - 0.45], y=[0, 0, 1.02, 1.02, 0]),
-            # Three decimals: the 0.1% the hover shows; these lists are most of every frame.
-            *(dict(type="scatter", y=np.round(probabilities[:t, digit], 3).tolist())  # at x = 1, 2, ...
-              for digit in digits),
-            dict(type="scatter", x=[t] * classes, y=np.round(now, 3).tolist(),
+            *(dict(type="scatter", y=shown[:t, digit].tolist()) for digit in digits),  # at x = 1, 2, ...
+            dict(type="scatter", x=[t] * classes, y=shown[t - 1].tolist(),
                  text=[str(d) if d == leader else "" for d in digits],
                  textposition="middle left" if t > steps - 4 else "middle right"),
             dict(type="scatter", x=[settle] * 3 if settled else [], y=[0, 0.62, 1.02] if settled else [],

@@ -84,8 +84,9 @@ def test_each_frame_readout_is_a_distribution_with_its_leader_outlined(playback,
     for t in range(1, STEPS + 1):
         bars = frame_traces(playback, t)["readout"]
         probabilities = np.array(bars.y)
-        assert probabilities.sum() == pytest.approx(1.0, abs=1e-5)
-        np.testing.assert_allclose(probabilities, seven.step_probabilities[t - 1], rtol=1e-6)
+        # Sent to three decimals, the 0.1% the hover shows: each bar within half of that.
+        np.testing.assert_allclose(probabilities, seven.step_probabilities[t - 1], rtol=0, atol=5e-4 + 1e-9)
+        assert probabilities.sum() == pytest.approx(1.0, abs=CLASSES * 5e-4)
         leader = int(np.argmax(probabilities))
         assert [width > 0 for width in bars.marker.line.width] == [d == leader for d in range(CLASSES)]
         assert bars.text[leader].endswith("%")
