@@ -7,9 +7,13 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
+from _plotly_utils.utils import to_typed_array_spec
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import array_shapes, arrays
 
 import figures
-from chart_spec import ChartSpec
+from chart_spec import ChartSpec, _typed_array
 from model.drawn_digits import random_drawing, render
 from model.preprocess import to_model_input
 from model.trace import trace
@@ -42,3 +46,14 @@ def test_the_page_sends_what_plotly_would_after_checking_the_figure(drawn, build
 def test_arrays_travel_as_compact_typed_arrays(drawn):
     heatmap = as_sent(ChartSpec(figures.playback_spec(drawn)))["data"][0]
     assert set(heatmap["z"]) == {"dtype", "bdata", "shape"} and heatmap["z"]["dtype"] == "f4"
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(st.sampled_from(["float32", "float64", "uint8", "int16", "int32", "int64", "bool"]),
+              array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=5)),
+       st.booleans())
+def test_typed_arrays_are_those_plotly_makes(array, transposed):
+    """chart_spec's own encoder agrees with Plotly's to_typed_array_spec for any dtype and shape,
+    including non-contiguous arrays and those it hands back to Plotly (int64, bool, empty)."""
+    array = array.T if transposed else array
+    assert json.dumps(_typed_array(array), default=list) == json.dumps(to_typed_array_spec(array), default=list)
