@@ -11,7 +11,7 @@ Run it with: streamlit run app.py
 
 import streamlit as st
 
-st.set_page_config(page_title="Row-LSTM Explorer", page_icon="🔢", layout="wide")
+st.set_page_config(page_title="Row-LSTM Explorer", page_icon=":material/table_rows:", layout="wide")
 
 import html  # noqa: E402 (set_page_config goes first)
 from dataclasses import replace  # noqa: E402

@@ -11,17 +11,24 @@ chart come from wall.py. The presenter key is taken out of the address bar as so
 been checked, so that a projected page never shows it.
 """
 
+from __future__ import annotations  # annotations name store.Store without importing store
+
 import io
 import os
 import secrets
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 import segno
 import streamlit as st
 
-import store
+import room_records
 import wall
+from room_records import RoomSummary
+
+if TYPE_CHECKING:
+    import store  # imported where a room is first used: SQLAlchemy is 0.3 s of a first page
 
 NEW_ROOM = "new"
 WALL_REFRESH_S = 3  # the wall's fragment re-reads the room this often
@@ -33,12 +40,14 @@ PLOT = dict(theme=None, config={"displaylogo": False, "displayModeBar": False})
 
 @st.cache_resource(show_spinner=False)
 def connect(url: str, send_interval_s: float) -> store.Store:
+    import store
     return store.Store(url, send_interval_s=send_interval_s)
 
 
 def open_store() -> store.Store:
     """One connection pool per server and database: DATABASE_URL, else the SQLite file ROOMS_DB
     (data/rooms.sqlite3 by default). ROOM_SEND_INTERVAL_S changes the per-session rate limit."""
+    import store
     return connect(store.database_url(), float(os.environ.get("ROOM_SEND_INTERVAL_S", store.SEND_INTERVAL_S)))
 
 
@@ -149,10 +158,10 @@ def lobby_ui() -> None:
             if rooms is not None and open_new_room(rooms):
                 st.rerun()
         with st.form("join_room", border=False):
-            typed = st.text_input("Join a room", max_chars=store.CODE_LENGTH, placeholder="code, e.g. KTXW")
+            typed = st.text_input("Join a room", max_chars=room_records.CODE_LENGTH, placeholder="code, e.g. KTXW")
             if st.form_submit_button("Join"):
                 try:
-                    code = store.normalise_code(typed)
+                    code = room_records.normalise_code(typed)
                 except ValueError as error:
                     st.warning(str(error))
                 else:
@@ -273,7 +282,7 @@ def live_wall_ui(code: str, metrics: dict | None, secret: str | None) -> None:
     st.html(f"<span data-testid='wall-refreshed' data-at='{time.time():.3f}'></span>")
 
 
-def drawings_grid_ui(summary: store.RoomSummary, secret: str | None) -> None:
+def drawings_grid_ui(summary: RoomSummary, secret: str | None) -> None:
     """The drawings as tiles with what the LSTM read; misreads first on demand."""
     misreads_first = st.toggle("Misreads first", key="wall_misreads_first")
     if not summary.drawings:
@@ -302,7 +311,7 @@ def _remove(code: str, secret: str, drawing_id: int) -> None:
         st.session_state["wall_problem"] = str(error)
 
 
-def presenter_ui(summary: store.RoomSummary, secret: str) -> None:
+def presenter_ui(summary: RoomSummary, secret: str) -> None:
     """The presenter's controls under the wall."""
     problem = st.session_state.pop("wall_problem", None)
     if problem:

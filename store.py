@@ -22,17 +22,16 @@ import os
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import sqlalchemy as sa
 
 from model.config import CONFIG
+from room_records import (CODE_ALPHABET, CODE_LENGTH, Drawing, NewRoom, RoomStatus,  # noqa: F401 (the store's API)
+                          RoomSummary, normalise_code)
 
 SCHEMA_VERSION = 1
-CODE_ALPHABET = "ACDEFHJKMNPRTWXY"  # no B/8, G/6, I/L/1, O/Q/0, S/5, U/V, Z/2 to misread aloud
-CODE_LENGTH = 4  # 16**4 = 65,536 codes, of which only the unexpired few are taken at a time
 DEFAULT_DATABASE = Path(__file__).resolve().parent / "data" / "rooms.sqlite3"
 ROOM_LIFETIME_S = 24 * 3600
 SEND_INTERVAL_S = 2.0  # one drawing per session every 2 s: a person draws slower than that
@@ -67,45 +66,6 @@ drawings = sa.Table(
 )
 
 
-@dataclass(frozen=True)
-class NewRoom:
-    code: str
-    secret: str  # shown once to the presenter; the database keeps only its SHA-256
-    expires_at: float
-
-
-@dataclass(frozen=True)
-class Drawing:
-    id: int
-    created_at: float
-    pixels: np.ndarray = field(repr=False)  # (28, 28) uint8
-    strokes: int
-    meant: int
-    read: int
-    step_predictions: np.ndarray = field(repr=False)  # (28,) uint8: the readout's argmax after each row
-
-    @property
-    def correct(self) -> bool:
-        return self.meant == self.read
-
-
-@dataclass(frozen=True)
-class RoomStatus:
-    code: str
-    expires_at: float
-    closed: bool
-    drawings: int  # how many so far
-
-
-@dataclass(frozen=True)
-class RoomSummary:
-    code: str
-    created_at: float
-    expires_at: float
-    closed: bool
-    drawings: tuple[Drawing, ...]  # oldest first
-
-
 def database_url(environ=os.environ) -> str:
     """DATABASE_URL (PostgreSQL through psycopg 3) if set, else the SQLite file ROOMS_DB or data/rooms.sqlite3."""
     url = environ.get("DATABASE_URL", "").strip()
@@ -115,15 +75,6 @@ def database_url(environ=os.environ) -> str:
                 return "postgresql+psycopg://" + url[len(prefix):]
         return url
     return f"sqlite:///{Path(environ.get('ROOMS_DB', DEFAULT_DATABASE))}"
-
-
-def normalise_code(code) -> str:
-    """A code as typed or linked ("abcd ", "ABCD") -> "ABCD"; ValueError if it cannot be one."""
-    text = str(code or "").strip().upper()
-    if len(text) != CODE_LENGTH or any(letter not in CODE_ALPHABET for letter in text):
-        raise ValueError(f"“{str(code)[:12]}” is not a room code: a code is {CODE_LENGTH} letters, "
-                         "like the one on the presenter's screen.")
-    return text
 
 
 def _sha256(secret: str) -> str:

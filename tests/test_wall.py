@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import wall
-from store import Drawing
+from room_records import Drawing
 
 STEPS = 28
 

@@ -1,0 +1,61 @@
+"""What the room database holds, as plain data: room codes, drawings, summaries. No SQL.
+
+store.py keeps these in SQLite or PostgreSQL through SQLAlchemy; the page and the wall (room.py,
+wall.py) read and check them without loading SQLAlchemy, which would add 0.3 s to every first
+page, rooms or not.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+CODE_ALPHABET = "ACDEFHJKMNPRTWXY"  # no B/8, G/6, I/L/1, O/Q/0, S/5, U/V, Z/2 to misread aloud
+CODE_LENGTH = 4  # 16**4 = 65,536 codes, of which only the unexpired few are taken at a time
+
+
+@dataclass(frozen=True)
+class NewRoom:
+    code: str
+    secret: str  # shown once to the presenter; the database keeps only its SHA-256
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class Drawing:
+    id: int
+    created_at: float
+    pixels: np.ndarray = field(repr=False)  # (28, 28) uint8
+    strokes: int
+    meant: int
+    read: int
+    step_predictions: np.ndarray = field(repr=False)  # (28,) uint8: the readout's argmax after each row
+
+    @property
+    def correct(self) -> bool:
+        return self.meant == self.read
+
+
+@dataclass(frozen=True)
+class RoomStatus:
+    code: str
+    expires_at: float
+    closed: bool
+    drawings: int  # how many so far
+
+
+@dataclass(frozen=True)
+class RoomSummary:
+    code: str
+    created_at: float
+    expires_at: float
+    closed: bool
+    drawings: tuple[Drawing, ...]  # oldest first
+
+
+def normalise_code(code) -> str:
+    """A code as typed or linked ("abcd ", "ABCD") -> "ABCD"; ValueError if it cannot be one."""
+    text = str(code or "").strip().upper()
+    if len(text) != CODE_LENGTH or any(letter not in CODE_ALPHABET for letter in text):
+        raise ValueError(f"“{str(code)[:12]}” is not a room code: a code is {CODE_LENGTH} letters, "
+                         "like the one on the presenter's screen.")
+    return text
