@@ -58,7 +58,10 @@ def bench_trace(repeats: int) -> dict:
 
 
 def bench_figure(repeats: int) -> dict:
+    import plotly.io as pio
+
     import figures
+    from chart_spec import ChartSpec
     from model.config import MODEL_PATH
     from model.network import load_model
     from model.trace import LstmWeights, trace
@@ -80,6 +83,10 @@ def bench_figure(repeats: int) -> dict:
             median_ms(lambda: figures.playback_figure(steps).to_json(), repeats // 10),
         "one-step figure (gates, c_t, h_t), built": median_ms(lambda: figures.step_figure(steps, 14),
                                                               repeats // 10),
+        "playback as the page sends it: spec dict, ChartSpec, JSON (no go.Figure)":
+            median_ms(lambda: pio.to_json(ChartSpec(figures.playback_spec(steps)).to_dict(), validate=False),
+                      repeats // 10),
+        "... its JSON size": f"{len(pio.to_json(ChartSpec(figures.playback_spec(steps)).to_dict(), validate=False)) / 1024:.0f} KB",
     }
 
 
