@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw
 CANVAS_SIZE = 280
 BRUSH_RANGE = (8.0, 40.0)  # canvas pixels: the page's brush slider
 HEIGHT_RANGE = (0.32, 0.9)  # digit height as a share of the canvas: 90 to 250 px on 280
+PROPORTIONS = 0.08  # how far a style's parts move relative to each other (unit box), at most
 MAX_SEGMENT = 0.08  # strokes are resampled to at most this step (unit box) before jitter
 
 
@@ -143,6 +144,24 @@ def _resampled(stroke, max_step=MAX_SEGMENT) -> np.ndarray:
     return np.concatenate(pieces)
 
 
+def _proportion_warp(rng: np.random.Generator, strength: float):
+    """A smooth random displacement of the unit box: two long waves per axis, each moving points
+    by up to `strength`. Applied to a style's outline, it changes its proportions the way writers
+    do (a longer flag, a higher bar, a rounder loop) while lines stay lines."""
+    directions = rng.uniform(0, 2 * math.pi, size=(2, 2))
+    frequencies = rng.uniform(0.3, 0.8, size=(2, 2))  # cycles per unit box: waves longer than the digit
+    waves = np.stack([np.cos(directions), np.sin(directions)], axis=-1) * frequencies[..., None]
+    phases = rng.uniform(0, 2 * math.pi, size=(2, 2))
+    amplitudes = rng.uniform(-strength, strength, size=(2, 2))
+
+    def warp(points: np.ndarray) -> np.ndarray:
+        # axis a moves by sum_i amplitude[a, i] * sin(2 pi wave[a, i] . p + phase[a, i])
+        angles = 2 * math.pi * np.einsum("nk,aik->nai", points, waves) + phases
+        return points + (amplitudes * np.sin(angles)).sum(axis=-1)
+
+    return warp
+
+
 def _smoothed(points: np.ndarray) -> np.ndarray:
     """One pass of Chaikin corner cutting, ends kept: the rounding a canvas pencil brush gives."""
     if len(points) < 3:
@@ -156,11 +175,14 @@ def _smoothed(points: np.ndarray) -> np.ndarray:
 def random_drawing(digit: int, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE,
                    held_out: bool | None = None, jitter: float = 0.02,
                    brush_range: tuple[float, float] = BRUSH_RANGE,
-                   height_range: tuple[float, float] = HEIGHT_RANGE) -> Drawing:
-    """One of the digit's styles at a random size, position, slant, rotation and brush width.
+                   height_range: tuple[float, float] = HEIGHT_RANGE,
+                   proportions: float = PROPORTIONS) -> Drawing:
+    """One of the digit's styles with its own proportions, at a random size, position, slant,
+    rotation and brush width.
 
     held_out: None draws from every style, True only from held-out styles, False only from the
     styles used for training. jitter: the pen's wobble, as a share of the digit's height.
+    proportions: how far the style's parts may move relative to each other (0: as scripted).
     """
     styles = [s for s in STYLES[digit] if held_out is None or s.held_out == held_out]
     style = styles[rng.integers(len(styles))]
@@ -171,6 +193,7 @@ def random_drawing(digit: int, rng: np.random.Generator, canvas_size: int = CANV
     margin = 0.02 * canvas_size + max(width, height) / 2
     cx, cy = rng.uniform(margin, canvas_size - margin, size=2)
     wobble = rng.uniform(0, jitter)  # this drawing's shakiness
+    warp = _proportion_warp(rng, proportions)
 
     def place(points: np.ndarray) -> list[tuple[float, float]]:
         # A smooth random wobble: a random walk, averaged over a few neighbours.
@@ -183,7 +206,7 @@ def random_drawing(digit: int, rng: np.random.Generator, canvas_size: int = CANV
         ys = cy + dx * math.sin(angle) + dy * math.cos(angle)
         return [(float(x), float(y)) for x, y in zip(xs, ys)]
 
-    placed = [place(_resampled(stroke)) for stroke in style.strokes]
+    placed = [place(_resampled(warp(np.asarray(stroke, dtype=float)))) for stroke in style.strokes]
     return Drawing(digit, placed, brush_width=float(rng.uniform(*brush_range)), style=style.name)
 
 

@@ -356,7 +356,7 @@ def test_unreadable_mnist_folder_gives_a_warning(app, tmp_path, monkeypatch):
 def a_blob() -> np.ndarray:
     """A filled square, no digit at all: the model hesitates between digits (checked below)."""
     image = np.zeros((STEPS, STEPS), np.float32)
-    image[10:18, 10:18] = 1.0
+    image[9:19, 9:19] = 1.0
     return image
 
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from model.drawn_digits import BRUSH_RANGE, CANVAS_SIZE, STYLES, drawn_digit_set, random_drawing, render
+from model.drawn_digits import (BRUSH_RANGE, CANVAS_SIZE, PROPORTIONS, STYLES, _proportion_warp, drawn_digit_set,
+                                 random_drawing, render)
 from model.preprocess import to_model_input
 
 
@@ -55,3 +56,17 @@ def test_every_style_renders_to_a_digit_sized_input():
             assert image is not None and image.shape == (28, 28)
             rows = np.flatnonzero((image > 0.3).any(axis=1))
             assert rows[-1] - rows[0] >= 10, digit  # a digit, not a dot
+
+
+def test_each_drawing_has_its_own_proportions_that_move_smoothly_and_boundedly():
+    """The proportion warp moves a style's parts (a flag's tip, a bar's height) by up to two
+    waves of PROPORTIONS each, differently in every drawing, and nearby points together."""
+    grid = np.stack(np.meshgrid(np.linspace(0, 1, 21), np.linspace(0, 1, 21)), axis=-1).reshape(-1, 2)
+    rng = np.random.default_rng(4)
+    moves = np.stack([_proportion_warp(rng, PROPORTIONS)(grid) - grid for _ in range(200)])
+    assert np.abs(moves).max() <= 2 * PROPORTIONS
+    assert moves.std(axis=0).min() > PROPORTIONS / 4  # every point moves, and differently each time
+    # Smooth: points 0.05 apart move within 2 waves x 2 pi x 0.8 cycles x PROPORTIONS x 0.05 of each other.
+    neighbours = np.abs(np.diff(moves.reshape(200, 21, 21, 2), axis=2))
+    assert neighbours.max() <= 2 * 2 * np.pi * 0.8 * PROPORTIONS * 0.05
+    np.testing.assert_array_equal(_proportion_warp(rng, 0.0)(grid), grid)
