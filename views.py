@@ -18,7 +18,7 @@ import links
 from layouts import Slots
 from metrics_check import MetricsCheck
 from model import config
-from model.trace import LstmWeights, Trace, trace
+from model.trace import LstmWeights, Trace
 
 SPEEDS_MS, DEFAULT_SPEED_MS = (50, 100, 200, 400, 800), 200  # 200 ms per row: one person can follow
 PRESENT_SPEED_MS = 400  # a room, listening to the speaker too, needs twice as long
@@ -28,16 +28,20 @@ SECTIONS = (":material/play_circle: Row by row", ":material/center_focus_strong:
 PLOT = figures.PLOT
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+# Figures are cached per input (the image and the model file's sha256) and settings, so that a
+# rerun that changes neither (a speed, a tab, a toggle) sends them again without building them.
+# One playback figure holds about 0.6 MB of Python objects: a few dozen cover the sessions that
+# are changing settings right now, without growing a classroom server's memory.
+@st.cache_resource(max_entries=24, show_spinner=False)
 def playback(image: np.ndarray, sha256: str, frame_ms: int, mode: str, show_ending: bool, start_step: int,
-             _weights: LstmWeights):
+             _analysis: Trace):
     # Sent as it is, without Plotly's checks on every stroke: see chart_spec.py.
-    return ChartSpec(figures.playback_spec(trace(image, _weights), frame_ms, mode, show_ending, start_step))
+    return ChartSpec(figures.playback_spec(_analysis, frame_ms, mode, show_ending, start_step))
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def step_up_close(image: np.ndarray, sha256: str, t: int, _weights: LstmWeights):
-    return ChartSpec(figures.step_spec(trace(image, _weights), t))
+@st.cache_resource(max_entries=64, show_spinner=False)
+def step_up_close(image: np.ndarray, sha256: str, t: int, _analysis: Trace):
+    return ChartSpec(figures.step_spec(_analysis, t))
 
 
 def views_ui(analysis: Trace | None, image: np.ndarray | None, source_name: str, link: links.Link,
@@ -52,10 +56,10 @@ def views_ui(analysis: Trace | None, image: np.ndarray | None, source_name: str,
     link = replace(link, view=view)
     if playback_tab.open:
         with playback_tab:
-            playback_ui(analysis, image, source_name, link, sha256, weights, slots, start_step)
+            playback_ui(analysis, image, source_name, link, sha256, slots, start_step)
     if step_tab.open:
         with step_tab:
-            step_ui(analysis, image, sha256, weights)
+            step_ui(analysis, image, sha256)
     if why_tab.open:
         with why_tab:
             answer_view.why_ui(analysis, check, model_file)
@@ -81,7 +85,7 @@ def share_ui(analysis: Trace, source_name: str, link: links.Link) -> None:
 
 
 def playback_ui(analysis: Trace | None, image, source_name: str, link: links.Link, sha256: str,
-                weights: LstmWeights, slots: Slots, start_step: int) -> None:
+                slots: Slots, start_step: int) -> None:
     if analysis is None:
         st.info("The row-by-row playback appears here once there is a digit to read.")
         return
@@ -100,12 +104,12 @@ def playback_ui(analysis: Trace | None, image, source_name: str, link: links.Lin
     if slots.mode == "desktop":
         st.caption(f"Press ▶ Play under the chart, or drag its slider. At step t the LSTM has read rows 1…t. "
                    f"The readout is applied to every $h_t$, though trained on $h_{{{steps}}}$ only.")
-    figure = playback(image, sha256, frame_ms, slots.mode, show_ending, start_step, weights)
+    figure = playback(image, sha256, frame_ms, slots.mode, show_ending, start_step, analysis)
     st.plotly_chart(figure, key="playback", theme=None,
                     config=PLOT["config"] | {"displayModeBar": slots.mode == "desktop"})
 
 
-def step_ui(analysis: Trace | None, image, sha256: str, weights: LstmWeights) -> None:
+def step_ui(analysis: Trace | None, image, sha256: str) -> None:
     if analysis is None:
         st.info("Gates and states of any one step appear here once there is a digit to read.")
         return
@@ -113,7 +117,7 @@ def step_ui(analysis: Trace | None, image, sha256: str, weights: LstmWeights) ->
     figure_column, equation_column = st.columns([1, 1], gap="large")
     t = equation_column.slider("Step t", 1, steps, steps // 2, key="step")
     numbers = explain.step_numbers(analysis, t)
-    figure_column.plotly_chart(step_up_close(image, sha256, t, weights), **PLOT)
+    figure_column.plotly_chart(step_up_close(image, sha256, t, analysis), **PLOT)
     with equation_column:
         st.markdown(f"At step {t} the LSTM reads row {t} ({numbers['ink']:.1f} pixels' worth of "
                     f"ink) and updates all {numbers['units']} units at once. On the right, this "

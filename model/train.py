@@ -17,7 +17,6 @@ reached every step?" on the page.
 
 import argparse
 import hashlib
-import json
 import time
 from dataclasses import asdict
 from pathlib import Path

@@ -2,9 +2,9 @@
 
 Each session is a websocket client speaking Streamlit's protocol (scripts/ws_client.py): it opens
 the page, then sends a new drawing every `interval` seconds, as a canvas would, and reads the
-server's answer. A drawing is one of a pool of scripted digits (model/drawn_digits.py), sent with
-a stroke count that is unique within its session; the session checks that the answer's
-Prediction equals what the NumPy trace says for ITS drawing and that the run marker names its
+server's answer. A drawing is a scripted digit (model/drawn_digits.py), a new one for every send
+(a repeat would be served from the page's caches), sent with a stroke count that is unique
+within its session; the session checks that the answer's card (Prediction, or Not sure) equals what the NumPy trace says for ITS drawing and that the run marker names its
 stroke count, so an answer meant for another session, or for an older drawing, is an error.
 
 Sessions start spread over one interval, so that they do not all draw at the same instant. A
@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import os
 import re
-import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,6 @@ from scripts.ws_client import Run, Session, png_data_url
 
 # The page's run marker (app.py, marker_ui): a hidden element whose data attributes name the source.
 MARKER = re.compile(r'data-run="\d+" data-source="drawing with (\d+) strokes?" data-prediction="(\d)"')
-POOL_SEEDS = 4  # drawings per digit in the pool: 40 different images
 
 
 @dataclass(frozen=True)
@@ -42,8 +40,9 @@ class Drawing:
     expected: int  # what the NumPy trace predicts for it
 
 
-def drawing_pool() -> list[Drawing]:
-    """Scripted drawings with the prediction the page must show for each (computed here, without TF)."""
+def drawing_pool(size: int = 40) -> list[Drawing]:
+    """`size` different scripted drawings, the digits in turn, with the prediction the page must
+    show for each (computed here, without TF)."""
     from model.config import MODEL_PATH
     from model.drawn_digits import random_drawing, render
     from model.preprocess import to_model_input
@@ -52,10 +51,9 @@ def drawing_pool() -> list[Drawing]:
 
     weights = read_weights(MODEL_PATH)
     pool = []
-    for seed in range(POOL_SEEDS):
-        for digit in range(10):
-            rgba = render(random_drawing(digit, np.random.default_rng(1000 + seed)))
-            pool.append(Drawing(png_data_url(rgba), int(trace(to_model_input(rgba), weights).prediction)))
+    for index in range(size):
+        rgba = render(random_drawing(index % 10, np.random.default_rng(1000 + index // 10)))
+        pool.append(Drawing(png_data_url(rgba), int(trace(to_model_input(rgba), weights).prediction)))
     return pool
 
 
@@ -69,15 +67,21 @@ class Tally:
     to_finished_s: list[float] = field(default_factory=list)
 
 
+def answer_card(run: Run):
+    """(arrival time, element) of the answer's card: "Prediction", or "Not sure" for a shaky answer
+    (explain.verdict), which shows the same digit."""
+    return run.first("metric", "Prediction") or run.first("metric", "Not sure")
+
+
 def check(run: Run, drawing: Drawing, strokes: int) -> str | None:
     """None if the run answered this drawing; else what was wrong."""
     if run.status != "FINISHED_SUCCESSFULLY":
         return f"run ended {run.status}"
     if exceptions := run.texts("exception"):
         return f"exception on the page: {exceptions[0][:200]}"
-    shown = run.first("metric", "Prediction")
+    shown = answer_card(run)
     if shown is None:
-        return "no Prediction in the answer"
+        return "no answer card (Prediction or Not sure) in the answer"
     markers = [MARKER.search(text) for text in run.texts("html") if "data-run=" in text]
     if not markers or markers[0] is None:
         return f"no drawing's run marker in the answer: {run.texts('html')[-1:]}"
@@ -88,7 +92,8 @@ def check(run: Run, drawing: Drawing, strokes: int) -> str | None:
     return None
 
 
-async def one_session(index: int, args, pool: list[Drawing], start: float, tally: Tally) -> None:
+async def one_session(index: int, args, pool: list[Drawing], sends_per_session: int, start: float,
+                      tally: Tally) -> None:
     await asyncio.sleep(index * args.interval / args.sessions)  # spread over one interval
     try:
         async with Session(args.url, timeout_s=args.timeout) as session:
@@ -98,7 +103,7 @@ async def one_session(index: int, args, pool: list[Drawing], start: float, tally
             end = start + args.warmup + args.seconds
             k = 0
             while time.perf_counter() < end:
-                drawing, strokes = pool[(index * 7 + k) % len(pool)], k + 1
+                drawing, strokes = pool[(index * sends_per_session + k) % len(pool)], k + 1
                 tally.sent += 1
                 run = await session.draw(drawing.data_url, strokes)
                 problem = check(run, drawing, strokes)
@@ -106,7 +111,7 @@ async def one_session(index: int, args, pool: list[Drawing], start: float, tally
                     tally.errors.append(f"session {index}, drawing {strokes}: {problem}")
                 else:
                     tally.checked += 1
-                    tally.to_prediction_s.append(run.first("metric", "Prediction")[0] - run.sent_at)
+                    tally.to_prediction_s.append(answer_card(run)[0] - run.sent_at)
                     tally.to_finished_s.append(run.finished_at - run.sent_at)
                 k += 1
                 next_slot = first_slot + k * args.interval
@@ -136,7 +141,10 @@ def rss_mb(pids: list[int]) -> float:
 
 
 async def drive(args, pids: list[int]) -> dict:
-    pool = drawing_pool()
+    # One drawing per send, none repeated: a class does not draw the same pixels twice, and a
+    # repeat would be served from the page's caches and cost the server less than a new digit.
+    sends_per_session = int(args.seconds // args.interval) + 2
+    pool = drawing_pool(args.sessions * sends_per_session)
     tally = Tally()
     start = time.perf_counter()
     rss_samples = []
@@ -147,7 +155,7 @@ async def drive(args, pids: list[int]) -> dict:
             await asyncio.sleep(0.5)
 
     sampler = asyncio.create_task(sample_rss()) if pids else None
-    sessions = [asyncio.create_task(one_session(i, args, pool, start, tally)) for i in range(args.sessions)]
+    sessions = [asyncio.create_task(one_session(i, args, pool, sends_per_session, start, tally)) for i in range(args.sessions)]
     await asyncio.sleep(max(0.0, start + args.warmup - 0.05 - time.perf_counter()))  # just before the first drawing
     cpu_before, client_before, window_start = cpu_seconds(pids) if pids else 0.0, time.process_time(), time.perf_counter()
     await asyncio.gather(*sessions)
