@@ -56,4 +56,8 @@ def test_typed_arrays_are_those_plotly_makes(array, transposed):
     """chart_spec's own encoder agrees with Plotly's to_typed_array_spec for any dtype and shape,
     including non-contiguous arrays and those it hands back to Plotly (int64, bool, empty)."""
     array = array.T if transposed else array
-    assert json.dumps(_typed_array(array), default=list) == json.dumps(to_typed_array_spec(array), default=list)
+    ours, plotlys = _typed_array(array), to_typed_array_spec(array)
+    if isinstance(plotlys, np.ndarray):  # Plotly keeps it as it is (an int64 beyond int32, an empty array)
+        assert isinstance(ours, np.ndarray) and ours.dtype == plotlys.dtype and np.array_equal(ours, plotlys)
+    else:
+        assert ours == plotlys
