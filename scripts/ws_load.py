@@ -4,8 +4,9 @@ Each session is a websocket client speaking Streamlit's protocol (scripts/ws_cli
 the page, then sends a new drawing every `interval` seconds, as a canvas would, and reads the
 server's answer. A drawing is a scripted digit (model/drawn_digits.py), a new one for every send
 (a repeat would be served from the page's caches), sent with a stroke count that is unique
-within its session; the session checks that the answer's card (Prediction, or Not sure) equals what the NumPy trace says for ITS drawing and that the run marker names its
-stroke count, so an answer meant for another session, or for an older drawing, is an error.
+within its session; the session checks that the answer's card (Prediction, or Not sure) equals
+what the NumPy trace says for ITS drawing and that the run marker names its stroke count, so an
+answer meant for another session, or for an older drawing, is an error.
 
 Sessions start spread over one interval, so that they do not all draw at the same instant. A
 session sends its next drawing on schedule, or as soon as its previous answer arrived if that
