@@ -119,20 +119,17 @@ def data_dir_from_env(data_dir=None) -> Path | None:
 
 
 def load_mnist(data_dir=None) -> Mnist:
-    """MNIST from `data_dir`, else $MNIST_DIR, else keras.datasets (which may download)."""
-    folder = data_dir_from_env(data_dir)
-    if folder is not None:
-        return load_idx_folder(folder)
-    import keras  # Imported here: the IDX path above must not need TensorFlow.
-
-    (train_images, train_labels), (test_images, test_labels) = keras.datasets.mnist.load_data()
-    _check(train_images, train_labels, "train", "keras.datasets.mnist")
-    _check(test_images, test_labels, "test", "keras.datasets.mnist")
-    return Mnist(train_images, train_labels, test_images, test_labels, "keras.datasets", {})
+    """MNIST from `data_dir`, else $MNIST_DIR, else Keras's cached copy. It never downloads:
+    FileNotFoundError, saying where to point, when none of the three is there."""
+    mnist = load_mnist_if_available(data_dir)
+    if mnist is None:
+        raise FileNotFoundError(f"no MNIST found: pass --data-dir or set MNIST_DIR to a folder with the four "
+                                f"IDX files (or put Keras's mnist.npz at {KERAS_CACHE}); nothing is downloaded")
+    return mnist
 
 
 def load_mnist_if_available(data_dir=None) -> Mnist | None:
-    """Like load_mnist, but never downloads: None when neither a folder nor Keras's cache has it."""
+    """MNIST from `data_dir`, else $MNIST_DIR, else Keras's cache; None when none has it."""
     folder = data_dir_from_env(data_dir)
     if folder is not None:
         return load_idx_folder(folder)

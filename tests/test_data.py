@@ -5,6 +5,7 @@ import gzip
 import numpy as np
 import pytest
 
+from model import data
 from model.data import (
     FILES, IMAGES_MAGIC, LABELS_MAGIC, MnistFileError, load_idx_folder, read_idx, validation_split,
 )
@@ -84,3 +85,11 @@ def test_real_mnist_matches_its_readme(mnist):
     assert mnist.test_labels[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
     assert mnist.sha256["train-images-idx3-ubyte.gz"] == (
         "0b367032e93c5d0cea0925647cfdb18614af8ee15f83e6f2fc2ad904a6835971")
+
+
+def test_without_a_folder_or_keras_cache_loading_says_where_to_point_and_downloads_nothing(tmp_path, monkeypatch):
+    monkeypatch.delenv("MNIST_DIR", raising=False)
+    monkeypatch.setattr(data, "KERAS_CACHE", tmp_path / "no-mnist.npz")
+    monkeypatch.setattr("urllib.request.urlopen", lambda *a, **k: pytest.fail("tried to download"))
+    with pytest.raises(FileNotFoundError, match="MNIST_DIR"):
+        data.load_mnist()
