@@ -173,19 +173,27 @@ def _smoothed(points: np.ndarray) -> np.ndarray:
 
 
 def random_drawing(digit: int, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE,
-                   held_out: bool | None = None, jitter: float = 0.02,
-                   brush_range: tuple[float, float] = BRUSH_RANGE,
-                   height_range: tuple[float, float] = HEIGHT_RANGE,
-                   proportions: float = PROPORTIONS) -> Drawing:
+                   held_out: bool | None = None, **placement) -> Drawing:
     """One of the digit's styles with its own proportions, at a random size, position, slant,
     rotation and brush width.
 
     held_out: None draws from every style, True only from held-out styles, False only from the
-    styles used for training. jitter: the pen's wobble, as a share of the digit's height.
-    proportions: how far the style's parts may move relative to each other (0: as scripted).
+    styles used for training. `placement` goes to `random_placement` (jitter, brush_range,
+    height_range, proportions).
     """
     styles = [s for s in STYLES[digit] if held_out is None or s.held_out == held_out]
     style = styles[rng.integers(len(styles))]
+    strokes, brush_width = random_placement(style.strokes, rng, canvas_size, **placement)
+    return Drawing(digit, strokes, brush_width=brush_width, style=style.name)
+
+
+def random_placement(strokes, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE, jitter: float = 0.02,
+                     brush_range: tuple[float, float] = BRUSH_RANGE,
+                     height_range: tuple[float, float] = HEIGHT_RANGE,
+                     proportions: float = PROPORTIONS) -> tuple[list[list[tuple[float, float]]], float]:
+    """Unit-box strokes placed on the canvas the way a person might draw them: warped by up to
+    `proportions`, wobbled by the pen (up to `jitter` of the height), smoothed, sized, slanted,
+    rotated and moved. Returns the strokes in canvas pixels and a random brush width."""
     height = rng.uniform(*height_range) * canvas_size
     width = height * rng.uniform(0.5, 0.8)
     slant = rng.uniform(-0.35, 0.35)  # x shifts by slant * (distance above the middle)
@@ -206,8 +214,8 @@ def random_drawing(digit: int, rng: np.random.Generator, canvas_size: int = CANV
         ys = cy + dx * math.sin(angle) + dy * math.cos(angle)
         return [(float(x), float(y)) for x, y in zip(xs, ys)]
 
-    placed = [place(_resampled(warp(np.asarray(stroke, dtype=float)))) for stroke in style.strokes]
-    return Drawing(digit, placed, brush_width=float(rng.uniform(*brush_range)), style=style.name)
+    placed = [place(_resampled(warp(np.asarray(stroke, dtype=float)))) for stroke in strokes]
+    return placed, float(rng.uniform(*brush_range))
 
 
 def render(drawing: Drawing, canvas_size: int = CANVAS_SIZE, colour=(255, 255, 255)) -> np.ndarray:
