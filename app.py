@@ -27,8 +27,9 @@ import links  # noqa: E402
 import room  # noqa: E402
 import sources  # noqa: E402
 import views  # noqa: E402
-from metrics_check import check_metrics  # noqa: E402
+from metrics_check import check_metrics, energy_floor  # noqa: E402
 from model import config  # noqa: E402
+from model.confidence import readout_energy  # noqa: E402
 from model.data import sha256_of  # noqa: E402
 from model.trace import LstmWeights, Trace, trace  # noqa: E402
 from model.weights_file import read_weights  # noqa: E402
@@ -85,13 +86,15 @@ def header_ui(mode: str) -> None:
                 "digit and watch it happen.")
 
 
-def result_ui(analysis: Trace | None, label: int | None, compact: bool) -> None:
+def result_ui(analysis: Trace | None, label: int | None, compact: bool, weights: LstmWeights,
+              energy_floor: float | None) -> None:
     """The prediction, said as surely as the model holds it, and since when."""
     if analysis is None:
         return
     probabilities = analysis.probabilities
     prediction, settle = int(analysis.prediction), int(analysis.decision_step)
-    verdict = explain.verdict(probabilities, settle, STEPS)
+    energy = readout_energy(analysis.hidden_states[-1], weights.readout_weights, weights.readout_bias)
+    verdict = explain.verdict(probabilities, settle, STEPS, energy, energy_floor)
     with st.container(key="prediction"):
         st.metric(verdict.headline, str(prediction), verdict.words, delta_color="off" if verdict.sure else "orange",
                   delta_arrow="off", border=True)
@@ -161,7 +164,7 @@ def main() -> None:
         source = sources.source_ui(sha256, weights, slots.compact)
     analysis = trace(source.image, weights) if source.image is not None else None
     with slots.result:  # filled first, so that the prediction reaches the browser first
-        result_ui(analysis, source.label, slots.compact)
+        result_ui(analysis, source.label, slots.compact, weights, energy_floor(check.metrics))
         if room_code is not None and source.label is None:
             room.send_ui(room_code, source.image, len(source.link.drawing.strokes) if source.link.drawing else 0,
                          analysis)

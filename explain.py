@@ -20,16 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.confidence import doubts
 from model.config import CONFIG, RowLstmConfig
 from model.preprocess import INK_THRESHOLD
 from model.readout import Readout, pushes
 from model.trace import Trace, first_inked_step
-
-# The model is "not sure" when its answer has less than this probability ...
-SURE_PROBABILITY = 0.8
-# ... or when it settled on it only this few rows before the end (e.g. at step 25 or later of 28).
-LATE_ROWS = 4
-
 
 def percent(probability: float) -> str:
     """A probability for people: one decimal, without rounding a near-certainty up to 100%."""
@@ -53,17 +48,21 @@ class Verdict:
     words: str  # "98.1% probability" or "maybe 7 (55%) or 2 (40%)"
 
 
-def verdict(probabilities: np.ndarray, decision_step: int, steps: int) -> Verdict:
-    """Say the answer as surely as the model holds it. Unsure when the top probability is below
-    SURE_PROBABILITY, or when the answer settled only in the last LATE_ROWS rows."""
+def verdict(probabilities: np.ndarray, decision_step: int, steps: int, energy: float | None = None,
+            energy_floor: float | None = None) -> Verdict:
+    """Say the answer as surely as the model holds it: "Not sure" when its probability is low,
+    when it settled only in the last rows, or when the readout's energy is below the floor that
+    99% of validation digits exceed (model/confidence.py has the rule and its thresholds)."""
     order = np.argsort(probabilities)[::-1]
     first, second = int(order[0]), int(order[1])
     p_first, p_second = float(probabilities[first]), float(probabilities[second])
-    settled_late = decision_step > steps - LATE_ROWS
-    if p_first >= SURE_PROBABILITY and not settled_late:
+    doubt = doubts(probabilities, decision_step, steps, energy, energy_floor)
+    if not doubt.unsure:
         return Verdict(True, "Prediction", f"{percent(p_first)} probability")
-    if p_first < SURE_PROBABILITY:
+    if doubt.low:
         words = f"maybe {first} ({p_first:.0%}) or {second} ({p_second:.0%})"
+    elif doubt.unfamiliar:
+        words = f"{first} ({p_first:.0%}), but it looks unlike the digits it learned"
     else:
         words = f"{first} ({p_first:.0%}), but only since row {decision_step} of {steps}"
     return Verdict(False, "Not sure", words)

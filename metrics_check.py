@@ -31,3 +31,10 @@ def check_metrics(metrics_path, model_sha256: str) -> MetricsCheck:
         return MetricsCheck(None, f"{metrics_path.name} was measured on a different model file "
                                   "(its sha256 does not match).")
     return MetricsCheck(metrics, None)
+
+
+def energy_floor(metrics: dict | None) -> float | None:
+    """The readout energy below which this model's answer counts as unfamiliar
+    (model/confidence.py); None when the metrics are not this model's or predate the floor."""
+    floor = (metrics or {}).get("confidence", {}).get("energy_floor")
+    return float(floor) if isinstance(floor, (int, float)) else None

@@ -5,8 +5,9 @@ test accuracy and confusion matrix; the trained readout's accuracy when applied 
 probes (a logistic regression fitted afresh to each h_t and c_t, to see what the state already
 knows at step t, whatever the readout), fitted to convergence with L-BFGS; readout alternatives
 at the last step, an MLP head among them; the step at which each test digit's prediction
-settles; calibration; and accuracy on scripted, canvas-style drawings, in the styles seen in
-training and in the held-out ones, by digit, brush width and size. With --every-step it
+settles; calibration; accuracy on scripted, canvas-style drawings, in the styles seen in
+training and in the held-out ones, by digit, brush width and size; and how often the page's
+"not sure" rule (model/confidence.py) flags misreads, right answers and shapes that are no digit. With --every-step it
 measures the model trained with its loss at every step and files it under `every_step_model`.
 It also records what produced the numbers: data checksums, training settings, package versions,
 the seed and the model file's sha256 (the page refuses metrics that belong to another model).
@@ -25,10 +26,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
+from model.confidence import FAMILIAR_PERCENTILE, LATE_ROWS, SURE_PROBABILITY, doubts, energy_floor, readout_energy
 from model.config import CONFIG, EVERY_STEP_MODEL_PATH, METRICS_PATH, MODEL_PATH
 from model.data import load_mnist, sha256_of, to_unit_float, validation_split
 from model.drawn_digits import BRUSH_RANGE, drawn_digit_set, render
 from model.network import load_model
+from model.not_digits import not_digit_set
 from model.preprocess import to_model_input
 from model.trace import LstmWeights, decision_step, trace
 
@@ -45,6 +48,7 @@ CONFIDENT = 0.9  # a misread shown with at least this probability is a confident
 BRUSH_BUCKETS = ((8, 16), (16, 24), (24, 32), (32, 40))  # canvas px; the page's default is 22
 SIZE_BUCKETS = ((90, 130), (130, 180), (180, 281))  # the ink's longer side, canvas px of 280
 DEFAULT_BRUSH = 22
+NOT_DIGITS_PER_SHAPE = 50
 
 
 def trace_states(images: np.ndarray, weights: LstmWeights):
@@ -123,6 +127,24 @@ def calibration(probabilities, labels, temperature: float) -> dict:
             "confident_misread_share_without_temperature": confident_misread_share(before, labels)}
 
 
+def unsure_figures(probabilities, settle, energies, labels, floor: float) -> dict:
+    """How the page's "not sure" rule treats a set: the shares of misreads and of right answers it
+    flags, with the energy test and without it (the rule before the energy test was added)."""
+    steps = CONFIG.timesteps
+    with_energy = doubts(probabilities, settle, steps, energies, floor)
+    without = doubts(probabilities, settle, steps)
+    correct = probabilities.argmax(axis=-1) == labels
+
+    def share(flags, members):
+        return float(flags[members].mean()) if members.any() else None
+
+    return {"misreads_not_sure": share(with_energy.unsure, ~correct),
+            "misreads_not_sure_without_energy": share(without.unsure, ~correct),
+            "correct_not_sure": share(with_energy.unsure, correct),
+            "correct_not_sure_without_energy": share(without.unsure, correct),
+            "unfamiliar": share(with_energy.unfamiliar, np.ones_like(correct))}
+
+
 def accuracy_by(groups: tuple, values: np.ndarray, correct: np.ndarray) -> list[dict]:
     rows = []
     for low, high in groups:
@@ -132,12 +154,20 @@ def accuracy_by(groups: tuple, values: np.ndarray, correct: np.ndarray) -> list[
     return rows
 
 
-def drawn_group(weights: LstmWeights, seed: int, held_out: bool, temperature: float, **options) -> dict:
+def traced_drawings(drawings, weights: LstmWeights):
+    """Render, preprocess and trace drawings as the page does: canvases, final probabilities,
+    decision steps and readout energies."""
+    canvases = [render(drawing) for drawing in drawings]
+    traced = trace(np.stack([to_model_input(canvas) for canvas in canvases]), weights)
+    energies = readout_energy(traced.hidden_states[:, -1], weights.readout_weights, weights.readout_bias)
+    return canvases, traced.probabilities, traced.decision_step, energies
+
+
+def drawn_group(weights: LstmWeights, seed: int, held_out: bool, temperature: float, floor: float,
+                **options) -> dict:
     """Accuracy on one group of scripted drawings, broken down the ways people differ."""
     drawings, labels = drawn_digit_set(DRAWN_PER_DIGIT, seed, held_out=held_out, **options)
-    canvases = [render(drawing) for drawing in drawings]
-    images = np.stack([to_model_input(canvas) for canvas in canvases])
-    probabilities = trace(images, weights).probabilities
+    canvases, probabilities, settle, energies = traced_drawings(drawings, weights)
     correct = probabilities.argmax(-1) == labels
     brushes = np.array([drawing.brush_width for drawing in drawings])
     sizes = np.array([max(np.ptp(np.flatnonzero(canvas[..., 3].any(axis=a))) + 1 for a in (0, 1))
@@ -153,16 +183,35 @@ def drawn_group(weights: LstmWeights, seed: int, held_out: bool, temperature: fl
         "per_brush_accuracy": accuracy_by(BRUSH_BUCKETS, brushes, correct),
         "per_size_accuracy": accuracy_by(SIZE_BUCKETS, sizes, correct),
         **calibration(probabilities, labels, temperature),
+        "unsure": unsure_figures(probabilities, settle, energies, labels, floor),
     }
 
 
-def drawn_digit_figures(weights: LstmWeights, seed: int, temperature: float) -> dict:
+def not_digit_figures(weights: LstmWeights, seed: int, floor: float) -> dict:
+    """Shapes that are no digit (model/not_digits.py): how often the page says "not sure"."""
+    drawings = not_digit_set(NOT_DIGITS_PER_SHAPE, seed)
+    _, probabilities, settle, energies = traced_drawings(drawings, weights)
+    with_energy = doubts(probabilities, settle, CONFIG.timesteps, energies, floor).unsure
+    without = doubts(probabilities, settle, CONFIG.timesteps).unsure
+    shapes = np.array([drawing.style for drawing in drawings])
+    return {
+        "count": len(drawings),
+        "not_sure": float(with_energy.mean()),
+        "not_sure_without_energy": float(without.mean()),
+        "shown_at_90_percent_or_more": float((probabilities.max(axis=-1) >= CONFIDENT).mean()),
+        "per_shape_not_sure": {str(shape): float(with_energy[shapes == shape].mean())
+                               for shape in dict.fromkeys(shapes)},
+    }
+
+
+def drawn_digit_figures(weights: LstmWeights, seed: int, temperature: float, floor: float) -> dict:
     seed += DRAWN_SEED_OFFSET
     return {
-        "held_out_styles": drawn_group(weights, seed, True, temperature),
-        "seen_styles": drawn_group(weights, seed + 1, False, temperature),
-        "held_out_styles_default_brush": drawn_group(weights, seed + 2, True, temperature,
+        "held_out_styles": drawn_group(weights, seed, True, temperature, floor),
+        "seen_styles": drawn_group(weights, seed + 1, False, temperature, floor),
+        "held_out_styles_default_brush": drawn_group(weights, seed + 2, True, temperature, floor,
                                                      brush_range=(DEFAULT_BRUSH, DEFAULT_BRUSH)),
+        "not_digits": not_digit_figures(weights, seed + 3, floor),
         "per_digit": DRAWN_PER_DIGIT,
         "brush_range": list(BRUSH_RANGE),
         "command": "python -m model.evaluate (model/drawn_digits.py; held-out styles never reach training)",
@@ -180,8 +229,8 @@ def measure(model_path: Path, mnist, training: dict | None, limit: int | None = 
     seed = training["settings"]["seed"] if training else CONFIG.seed
     validation_size = training["settings"]["validation_size"] if training else 5_000
     temperature = training.get("temperature", 1.0) if training else 1.0
-    train_index, _ = validation_split(len(mnist.train_images), validation_size, seed)
-    train_index = train_index[:limit]
+    train_index, validation_index = validation_split(len(mnist.train_images), validation_size, seed)
+    train_index, validation_index = train_index[:limit], validation_index[:limit]
     test_images, test_labels = mnist.test_images[:limit], mnist.test_labels[:limit]
 
     test_h, test_c, test_probabilities = trace_states(test_images, weights)
@@ -190,6 +239,11 @@ def measure(model_path: Path, mnist, training: dict | None, limit: int | None = 
     np.add.at(confusion, (test_labels, predicted), 1)
     readout_per_step_ = (test_probabilities.argmax(-1) == test_labels[:, None]).mean(axis=0)
     settle = decision_step(test_probabilities)
+
+    # The "unfamiliar" floor: an energy that 99% of validation digits exceed (never test's).
+    validation_h = trace_states(mnist.train_images[validation_index], weights)[0][:, -1]
+    floor = energy_floor(readout_energy(validation_h, weights.readout_weights, weights.readout_bias))
+    test_energies = readout_energy(test_h[:, -1], weights.readout_weights, weights.readout_bias)
 
     train_h, train_c, _ = trace_states(mnist.train_images[train_index], weights)
     train_labels = mnist.train_labels[train_index]
@@ -251,7 +305,16 @@ def measure(model_path: Path, mnist, training: dict | None, limit: int | None = 
         },
         "calibration": {"temperature": temperature,
                         "mnist_test": calibration(test_probabilities[:, -1], test_labels, temperature)},
-        "drawn_digits": drawn_digit_figures(weights, seed, temperature),
+        "confidence": {
+            "energy_floor": floor,
+            "floor_percentile": FAMILIAR_PERCENTILE,
+            "floor_images": int(len(validation_index)),
+            "mnist_test": unsure_figures(test_probabilities[:, -1], settle, test_energies, test_labels, floor),
+            "rule": f"not sure when the top probability is below {SURE_PROBABILITY:.0%}, when the answer "
+                    f"settled in the last {LATE_ROWS} rows, or when the readout energy is below the floor "
+                    "(model/confidence.py)",
+        },
+        "drawn_digits": drawn_digit_figures(weights, seed, temperature, floor),
     }
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from model.evaluate import (
     accuracy_by, confident_misread_share, expected_calibration_error, fit_mlp_head, fit_probe, uncalibrated,
+    unsure_figures,
 )
 from model.train import fit_temperature
 from model.trace import softmax
@@ -58,3 +59,16 @@ def test_accuracy_by_buckets():
     rows = accuracy_by(((8, 16), (16, 24), (24, 32), (32, 40)), values, correct)
     assert [r["count"] for r in rows] == [2, 1, 1, 1]
     assert [r["accuracy"] for r in rows] == [0.5, 1.0, 1.0, 0.0]
+
+
+def test_unsure_figures_count_misreads_and_right_answers_apart():
+    # Four readings of digit 0: sure and right; sure, right but unfamiliar; sure and wrong; unsure and wrong.
+    probabilities = np.full((4, 10), 0.01)
+    probabilities[[0, 1, 2], [0, 0, 5]] = 0.91
+    probabilities[3, [5, 0]] = [0.5, 0.41]
+    settle = np.array([10, 10, 10, 10])
+    energies = np.array([9.0, 3.0, 9.0, 9.0])
+    figures = unsure_figures(probabilities, settle, energies, np.zeros(4, int), floor=5.0)
+    assert figures["correct_not_sure"] == 0.5 and figures["correct_not_sure_without_energy"] == 0.0
+    assert figures["misreads_not_sure"] == 0.5 and figures["misreads_not_sure_without_energy"] == 0.5
+    assert figures["unfamiliar"] == 0.25

@@ -63,6 +63,16 @@ def test_verdict_is_unsure_for_low_or_late_answers(top, settle, sure, words):
     assert words in verdict.words
 
 
+def test_verdict_is_unsure_for_an_answer_unlike_the_training_digits():
+    probabilities = np.full(10, 0.05 / 9)
+    probabilities[2] = 0.95
+    familiar = explain.verdict(probabilities, 12, 28, energy=7.0, energy_floor=6.0)
+    unfamiliar = explain.verdict(probabilities, 12, 28, energy=5.0, energy_floor=6.0)
+    assert familiar.sure and not unfamiliar.sure
+    assert unfamiliar.headline == "Not sure" and unfamiliar.words == "2 (95%), but it looks unlike the digits it learned"
+    assert explain.verdict(probabilities, 12, 28, energy=5.0).sure  # no floor measured: no energy test
+
+
 def test_runner_up_words():
     probabilities = np.zeros(10)
     probabilities[[4, 7]] = [0.123, 0.877]

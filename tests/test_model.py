@@ -65,6 +65,22 @@ def test_metrics_match_a_fresh_measurement_of_accuracy(weights, mnist):
     np.testing.assert_allclose(per_step, metrics["readout_accuracy_per_step"], atol=1e-4)
 
 
+def test_energy_floor_is_reproduced_from_the_validation_split(weights, mnist):
+    """The page's "unfamiliar" floor, measured afresh: the 1st percentile of the readout energy
+    over the validation images training held out (never test's)."""
+    from model.confidence import energy_floor, readout_energy
+    from model.data import validation_split
+    from model.trace import trace
+
+    metrics = json.loads(METRICS_PATH.read_text())
+    _, validation_index = validation_split(len(mnist.train_images), metrics["training"]["settings"]["validation_size"],
+                                           metrics["seed"])
+    hidden = trace(mnist.train_images[validation_index].astype(np.float32) / 255.0, weights).hidden_states[:, -1]
+    floor = energy_floor(readout_energy(hidden, weights.readout_weights, weights.readout_bias))
+    assert metrics["confidence"]["floor_images"] == len(validation_index)
+    assert floor == pytest.approx(metrics["confidence"]["energy_floor"], abs=1e-4)
+
+
 def test_probes_converged():
     probes = json.loads(METRICS_PATH.read_text())["probe_accuracy_per_step"]
     for state in ("h", "c"):
