@@ -129,6 +129,18 @@ PLAYBACK_LAYOUTS = {
 }
 
 
+def label_height(probabilities: np.ndarray, step: int, left: bool, span: int = 6) -> float:
+    """Where on a vertical line at `step` (1-based) a label beside it covers the fewest curves:
+    the height in 0.12..0.88 farthest from every probability curve over the `span` steps on the
+    label's side (left or right of the line). probabilities: (T, classes)."""
+    steps = len(probabilities)
+    columns = range(max(step - span, 1), step + 1) if left else range(step, min(step + span, steps) + 1)
+    values = probabilities[[t - 1 for t in columns]].ravel()
+    candidates = np.linspace(0.12, 0.88, 20)
+    clearance = np.abs(candidates[:, None] - values[None, :]).min(axis=1)
+    return float(candidates[np.argmax(clearance)])
+
+
 def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: str = "desktop",
                     show_ending: bool = False, start_step: int = 1) -> go.Figure:
     """Row-by-row playback, checked by Plotly; see playback_spec."""
@@ -168,6 +180,8 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
     settle_label = (f"{prediction} since the blank rows:<br>nothing to settle "
                     if first_ink is not None and settle < first_ink
                     else f"settles on {prediction}<br>at step {settle} ")
+    settle_left = settle > steps / 2  # the label goes on the side with more room
+    settle_height = label_height(probabilities, settle, settle_left)
     digits = list(range(classes))
     step_numbers = list(range(1, steps + 1))
     state_limit = max(float(np.abs(trace.hidden_states).max()), 1e-6)
@@ -210,7 +224,7 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
              line=dict(color="white", width=1.5)), textfont=dict(size=style.font_size + 2),
              cliponaxis=False, hoverinfo="skip", showlegend=False, **on["curves"]),
         dict(name="settles", mode="lines+text", line=dict(color=MUTED, dash="dash", width=2),
-             textposition="middle left" if settle > steps / 2 else "middle right", textfont=dict(color="#555"),
+             textposition="middle left" if settle_left else "middle right", textfont=dict(color="#555"),
              cliponaxis=False, hoverinfo="skip", showlegend=False, **on["curves"]),
     ]
     if not style.stacked:
@@ -238,7 +252,7 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
             dict(type="scatter", x=[t] * classes, y=shown[t - 1].tolist(),
                  text=[str(d) if d == leader else "" for d in digits],
                  textposition="middle left" if t > steps - 4 else "middle right"),
-            dict(type="scatter", x=[settle] * 3 if settled else [], y=[0, 0.62, 1.02] if settled else [],
+            dict(type="scatter", x=[settle] * 3 if settled else [], y=[0, settle_height, 1.02] if settled else [],
                  text=["", settle_label, ""] if settled else []),
         ]
         if not style.stacked:

@@ -163,3 +163,24 @@ def test_step_figure_shows_the_four_gates_and_both_states_at_step_t(seven):
     assert ((np.asarray(forget_closed) < 0.5) | (np.asarray(forget_closed) == 0)).all()
     (previous_cell,) = [trace_ for trace_ in fig.data if trace_.name == "c_{t-1}"]
     np.testing.assert_array_equal(previous_cell.y, seven.cell_states[t - 2])
+
+
+def test_the_settle_label_sits_where_no_curve_passes_beside_the_line():
+    probabilities = np.zeros((STEPS, CLASSES))
+    probabilities[:, 0] = 0.6  # a curve through the middle band, where the label used to sit ...
+    probabilities[:, 1] = 0.3
+    probabilities[16:, 2] = 0.8  # ... and one high up, right of step 16 only
+    assert figures.label_height(probabilities, 16, left=True) == pytest.approx(0.88)  # above both, on the left
+    right = figures.label_height(probabilities, 16, left=False)
+    assert 0.3 < right < 0.6 and min(abs(right - 0.3), abs(right - 0.6)) >= 0.12  # between them, on the right
+    probabilities[:9, 3] = 0.88  # a curve along the top, far to the left, does not matter ...
+    assert figures.label_height(probabilities, 16, left=True) == pytest.approx(0.88)
+    probabilities[12:, 3] = 0.88  # ... one beside the line does
+    assert figures.label_height(probabilities, 16, left=True) < 0.6
+
+
+def test_the_playback_puts_its_settle_label_at_that_height(seven):
+    settle = int(seven.decision_step)
+    frame = frame_traces(figures.playback_figure(seven), STEPS)
+    expected = figures.label_height(seven.step_probabilities, settle, left=settle > STEPS / 2)
+    assert list(frame["settles"].y) == [0, expected, 1.02]
