@@ -57,6 +57,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--drawn-per-digit", type=int, default=DRAWN_PER_DIGIT)
     parser.add_argument("--no-restroke", dest="restroke", action="store_false", default=True)
     parser.add_argument("--no-augment", dest="augment", action="store_false", default=AUGMENT)
+    parser.add_argument("--elastic-pixels", type=float, default=AugmentSettings.max_elastic_pixels,
+                        help="elastic distortion of training images, RMS pixels at most (0: off)")
     parser.add_argument("--seed", type=int, default=CONFIG.seed)
     parser.add_argument("--train-limit", type=int, help="train on only this many images (smoke tests)")
     parser.add_argument("--eval-limit", type=int, help="evaluate on only this many images (smoke tests)")
@@ -147,7 +149,7 @@ def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
 def main(argv=None) -> None:
     args = parse_args(argv)
     keras.utils.set_random_seed(args.seed)
-    settings = AugmentSettings()
+    settings = AugmentSettings(max_elastic_pixels=args.elastic_pixels)
 
     # --- data ---------------------------------------------------------------------------------
     mnist = load_mnist(args.data_dir)

@@ -1,0 +1,41 @@
+"""Training-time augmentation: the resampler against exact shifts, and the elastic field's size."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow")
+
+from model.augment import AugmentSettings, bilinear_sample, elastic_distortion  # noqa: E402
+
+
+def grid(batch=2, size=28):
+    ys, xs = np.meshgrid(np.arange(size, dtype=np.float32), np.arange(size, dtype=np.float32), indexing="ij")
+    return np.broadcast_to(ys, (batch, size, size)), np.broadcast_to(xs, (batch, size, size))
+
+
+def test_bilinear_sample_reads_whole_pixels_exactly_halves_as_means_and_outside_as_zero():
+    images = np.random.default_rng(0).uniform(size=(2, 28, 28)).astype(np.float32)
+    ys, xs = grid()
+    np.testing.assert_array_equal(bilinear_sample(images, ys, xs), images)
+    shifted = bilinear_sample(images, ys, xs + 1).numpy()
+    np.testing.assert_array_equal(shifted[:, :, :-1], images[:, :, 1:])
+    assert not shifted[:, :, -1].any()  # read beyond the right edge
+    halfway = bilinear_sample(images, ys + 0.5, xs).numpy()
+    np.testing.assert_allclose(halfway[:, :-1], (images[:, :-1] + images[:, 1:]) / 2, rtol=1e-6)
+
+
+def test_elastic_distortion_moves_ink_a_little_and_keeps_most_of_it():
+    images = np.zeros((8, 28, 28), np.float32)
+    images[:, 6:22, 12:16] = 1.0  # a thick stroke
+    generator = tf.random.Generator.from_seed(3)
+    settings = replace(AugmentSettings(), max_elastic_pixels=1.5)
+    bent = elastic_distortion(tf.constant(images), generator, settings).numpy()
+    assert not np.array_equal(bent, images)
+    ink, bent_ink = images.sum(axis=(1, 2)), bent.sum(axis=(1, 2))
+    np.testing.assert_allclose(bent_ink, ink, rtol=0.3)  # stretched or squeezed here and there ...
+    assert bent_ink.mean() == pytest.approx(ink.mean(), rel=0.1)  # ... but no ink made or lost on average
+    assert not bent[:, :2].any() and not bent[:, -2:].any()  # ink moved by about 1.5 px, not 4
+    off = elastic_distortion(tf.constant(images), generator, replace(settings, max_elastic_pixels=0.0)).numpy()
+    np.testing.assert_allclose(off, images, atol=1e-6)
