@@ -80,6 +80,26 @@ def calibration_table(metrics: dict) -> str:
                   "misreads shown at >= 90%, raw", "... with temperature"], rows)
 
 
+def not_sure_table(metrics: dict) -> str:
+    """How the page's "not sure" rule treats each set, with its energy test and without it."""
+    drawn = metrics["drawn_digits"]
+    sets = [("MNIST test", metrics["confidence"]["mnist_test"]),
+            ("drawn, held-out styles", drawn["held_out_styles"]["unsure"]),
+            ("drawn, held-out styles, 22 px brush", drawn["held_out_styles_default_brush"]["unsure"]),
+            ("drawn, seen styles", drawn["seen_styles"]["unsure"])]
+
+    def both(with_energy, without, digits):
+        return "n/a" if with_energy is None else f"{pct(with_energy, digits)} ({pct(without, digits)})"
+
+    rows = [[name, both(s["misreads_not_sure"], s["misreads_not_sure_without_energy"], 0),
+             both(s["correct_not_sure"], s["correct_not_sure_without_energy"], 1)] for name, s in sets]
+    shapes = drawn["not_digits"]
+    rows.append([f"no digit at all ({shapes['count']:,} drawings of {len(shapes['per_shape_not_sure'])} shapes)",
+                 both(shapes["not_sure"], shapes["not_sure_without_energy"], 0), "n/a"])
+    return table(["set", "misreads said \"not sure\" (without the energy test)",
+                  "right answers said \"not sure\" (without)"], rows)
+
+
 def plain(markdown: str) -> str:
     """The page's words without its inline maths: $h_{14}$ -> h_14, $c_t$ -> c_t."""
     return re.sub(r"\$([a-z])_\{?(\w+)\}?\$", r"\1_\2", markdown)
@@ -93,7 +113,8 @@ def why_words(metrics: dict) -> str:
 
 
 TABLES = {"why-words": why_words, "per-step": per_step_table, "alternatives": alternatives_table, "drawn": drawn_table,
-          "drawn-breakdown": drawn_breakdown_table, "calibration": calibration_table}
+          "drawn-breakdown": drawn_breakdown_table, "calibration": calibration_table,
+          "not-sure": not_sure_table}
 
 
 def rewritten(readme: str, metrics: dict) -> str:

@@ -24,7 +24,9 @@ import links
 import model.config
 import model.data
 from model.config import CONFIG, METRICS_PATH, MODEL_PATH
+from model.confidence import doubts, readout_energy
 from model.drawn_digits import random_drawing, render
+from model.not_digits import not_digit_set
 from model.preprocess import to_model_input
 from model.readout import take_apart
 from model.trace import trace
@@ -129,6 +131,27 @@ def test_drawn_digit_is_predicted_and_played_back(app, weights, digit, seed):
         assert [update[f"h_{column}"]["visible"] for column in range(1, STEPS + 1)] == \
             [column <= t for column in range(1, STEPS + 1)]
     assert markers(app) == (marker(2, "drawing with 1 stroke", str(digit)),) * 2
+
+
+def test_a_shape_unlike_any_digit_says_not_sure_even_at_a_high_probability(app, weights, metrics_for_this_model):
+    """A dash, a star or a letter gets a digit from the softmax, sometimes at 90% or more; the page
+    must still say "Not sure" when the readout's energy is below this model's measured floor."""
+    floor = metrics_for_this_model["confidence"]["energy_floor"]
+
+    def only_unfamiliar(rgba):  # confident and settled early, but below the energy floor
+        traced = trace(to_model_input(rgba), weights)
+        doubt = doubts(traced.probabilities, traced.decision_step, STEPS,
+                       readout_energy(traced.hidden_states[-1], weights.readout_weights, weights.readout_bias), floor)
+        return bool(doubt.unfamiliar and not doubt.low and not doubt.late)
+
+    shapes = [render(drawing) for drawing in not_digit_set(per_shape=5, seed=0)]
+    rgba = next((shape for shape in shapes if only_unfamiliar(shape)), None)
+    assert rgba is not None, "no shape in the set is confident yet unfamiliar to this model: pick another set"
+    draw(app, rgba)
+    assert not app.exception
+    (card,) = [metric for metric in app.metric if metric.label == "Not sure"]
+    assert card.value == str(int(trace(to_model_input(rgba), weights).prediction))
+    assert "unlike the digits it learned" in card.proto.delta
 
 
 def test_bad_canvas_data_gives_a_warning_not_a_traceback(app):
