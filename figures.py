@@ -129,16 +129,25 @@ PLAYBACK_LAYOUTS = {
 }
 
 
-def label_height(probabilities: np.ndarray, step: int, left: bool, span: int = 6) -> float:
-    """Where on a vertical line at `step` (1-based) a label beside it covers the fewest curves:
-    the height in 0.12..0.88 farthest from every probability curve over the `span` steps on the
-    label's side (left or right of the line). probabilities: (T, classes)."""
-    steps = len(probabilities)
-    columns = range(max(step - span, 1), step + 1) if left else range(step, min(step + span, steps) + 1)
+def _clearance(probabilities: np.ndarray, columns, candidates: np.ndarray) -> np.ndarray:
+    """For each candidate height, its distance to the nearest curve point in the given steps."""
     values = probabilities[[t - 1 for t in columns]].ravel()
+    return np.abs(candidates[:, None] - values[None, :]).min(axis=1)
+
+
+def label_place(probabilities: np.ndarray, step: int, span: int = 6) -> tuple[float, bool]:
+    """Where a label beside a vertical line at `step` (1-based) covers the fewest curves: the
+    side (left: True) and the height in 0.12..0.88 farthest from every probability curve over the
+    `span` steps on that side. probabilities: (T, classes). Returns (height, left)."""
+    steps = len(probabilities)
     candidates = np.linspace(0.12, 0.88, 20)
-    clearance = np.abs(candidates[:, None] - values[None, :]).min(axis=1)
-    return float(candidates[np.argmax(clearance)])
+    sides = {True: range(max(step - span, 1), step + 1), False: range(step, min(step + span, steps) + 1)}
+    if step - span < 1 or step + span > steps:  # too close to an edge: the label goes on the roomier side
+        sides = {step > steps / 2: sides[step > steps / 2]}
+    best = max(((clearance.max(), left, float(candidates[clearance.argmax()]))
+                for left, columns in sides.items()
+                for clearance in [_clearance(probabilities, columns, candidates)]))
+    return best[2], best[1]
 
 
 def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: str = "desktop",
@@ -180,8 +189,7 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
     settle_label = (f"{prediction} since the blank rows:<br>nothing to settle "
                     if first_ink is not None and settle < first_ink
                     else f"settles on {prediction}<br>at step {settle} ")
-    settle_left = settle > steps / 2  # the label goes on the side with more room
-    settle_height = label_height(probabilities, settle, settle_left)
+    settle_height, settle_left = label_place(probabilities, settle)
     digits = list(range(classes))
     step_numbers = list(range(1, steps + 1))
     state_limit = max(float(np.abs(trace.hidden_states).max()), 1e-6)

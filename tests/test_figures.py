@@ -167,20 +167,28 @@ def test_step_figure_shows_the_four_gates_and_both_states_at_step_t(seven):
 
 def test_the_settle_label_sits_where_no_curve_passes_beside_the_line():
     probabilities = np.zeros((STEPS, CLASSES))
-    probabilities[:, 0] = 0.6  # a curve through the middle band, where the label used to sit ...
+    probabilities[:, 0] = 0.6  # curves through the middle band, where the label used to sit ...
     probabilities[:, 1] = 0.3
-    probabilities[16:, 2] = 0.8  # ... and one high up, right of step 16 only
-    assert figures.label_height(probabilities, 16, left=True) == pytest.approx(0.88)  # above both, on the left
-    right = figures.label_height(probabilities, 16, left=False)
-    assert 0.3 < right < 0.6 and min(abs(right - 0.3), abs(right - 0.6)) >= 0.12  # between them, on the right
-    probabilities[:9, 3] = 0.88  # a curve along the top, far to the left, does not matter ...
-    assert figures.label_height(probabilities, 16, left=True) == pytest.approx(0.88)
-    probabilities[12:, 3] = 0.88  # ... one beside the line does
-    assert figures.label_height(probabilities, 16, left=True) < 0.6
+    probabilities[:, 2] = 0.88  # ... and along the top
+    height, left = figures.label_place(probabilities, 16)
+    assert 0.3 < height < 0.6 and min(abs(height - 0.3), abs(height - 0.6)) >= 0.12  # between two curves
+    probabilities[15:, 0] = 0.0  # from step 16 on, the middle empties: the label moves right
+    assert figures.label_place(probabilities, 16) == (pytest.approx(0.6, abs=0.05), False)
+    probabilities[:9, 0] = 0.0  # a change far to the left does not matter
+    assert figures.label_place(probabilities, 16) == (pytest.approx(0.6, abs=0.05), False)
 
 
-def test_the_playback_puts_its_settle_label_at_that_height(seven):
+def test_near_an_edge_the_settle_label_takes_the_roomier_side():
+    probabilities = np.zeros((STEPS, CLASSES))
+    assert figures.label_place(probabilities, 3)[1] is False  # step 3: to the right
+    assert figures.label_place(probabilities, 26)[1] is True  # step 26: to the left
+
+
+def test_the_playback_puts_its_settle_label_at_that_place(seven):
     settle = int(seven.decision_step)
-    frame = frame_traces(figures.playback_figure(seven), STEPS)
-    expected = figures.label_height(seven.step_probabilities, settle, left=settle > STEPS / 2)
-    assert list(frame["settles"].y) == [0, expected, 1.02]
+    fig = figures.playback_figure(seven)
+    frame = frame_traces(fig, STEPS)
+    height, left = figures.label_place(seven.step_probabilities, settle)
+    assert list(frame["settles"].y) == [0, height, 1.02]
+    (settles,) = [trace_ for trace_ in fig.data if trace_.name == "settles"]
+    assert settles.textposition == ("middle left" if left else "middle right")
