@@ -62,7 +62,7 @@ def verdict(probabilities: np.ndarray, decision_step: int, steps: int, energy: f
     if doubt.low:
         words = f"maybe {first} ({p_first:.0%}) or {second} ({p_second:.0%})"
     elif doubt.unfamiliar:
-        words = f"{first} ({p_first:.0%}), but it looks unlike the digits it learned"
+        words = f"{first} ({p_first:.0%}), but this looks unlike the digits it learned from"
     else:
         words = f"{first} ({p_first:.0%}), but only since row {decision_step} of {steps}"
     return Verdict(False, "Not sure", words)

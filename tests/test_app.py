@@ -151,7 +151,7 @@ def test_a_shape_unlike_any_digit_says_not_sure_even_at_a_high_probability(app, 
     assert not app.exception
     (card,) = [metric for metric in app.metric if metric.label == "Not sure"]
     assert card.value == str(int(trace(to_model_input(rgba), weights).prediction))
-    assert "unlike the digits it learned" in card.proto.delta
+    assert "unlike the digits it learned from" in card.proto.delta
 
 
 def test_bad_canvas_data_gives_a_warning_not_a_traceback(app):

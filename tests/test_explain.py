@@ -69,7 +69,7 @@ def test_verdict_is_unsure_for_an_answer_unlike_the_training_digits():
     familiar = explain.verdict(probabilities, 12, 28, energy=7.0, energy_floor=6.0)
     unfamiliar = explain.verdict(probabilities, 12, 28, energy=5.0, energy_floor=6.0)
     assert familiar.sure and not unfamiliar.sure
-    assert unfamiliar.headline == "Not sure" and unfamiliar.words == "2 (95%), but it looks unlike the digits it learned"
+    assert unfamiliar.headline == "Not sure" and unfamiliar.words == "2 (95%), but this looks unlike the digits it learned from"
     assert explain.verdict(probabilities, 12, 28, energy=5.0).sure  # no floor measured: no energy test
 
 
