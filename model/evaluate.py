@@ -7,8 +7,9 @@ knows at step t, whatever the readout), fitted to convergence with L-BFGS; reado
 at the last step, an MLP head among them; the step at which each test digit's prediction
 settles; calibration; accuracy on scripted, canvas-style drawings, in the styles seen in
 training and in the held-out ones, by digit, brush width and size; and how often the page's
-"not sure" rule (model/confidence.py) flags misreads, right answers and shapes that are no digit. With --every-step it
-measures the model trained with its loss at every step and files it under `every_step_model`.
+"not sure" rule (model/confidence.py) flags misreads, right answers and shapes that are no
+digit. With --every-step it measures the model trained with its loss at every step and files it
+under `every_step_model`.
 It also records what produced the numbers: data checksums, training settings, package versions,
 the seed and the model file's sha256 (the page refuses metrics that belong to another model).
 """
@@ -142,7 +143,7 @@ def unsure_figures(probabilities, settle, energies, labels, floor: float) -> dic
             "misreads_not_sure_without_energy": share(without.unsure, ~correct),
             "correct_not_sure": share(with_energy.unsure, correct),
             "correct_not_sure_without_energy": share(without.unsure, correct),
-            "unfamiliar": share(with_energy.unfamiliar, np.ones_like(correct))}
+            "unfamiliar": float(with_energy.unfamiliar.mean())}
 
 
 def accuracy_by(groups: tuple, values: np.ndarray, correct: np.ndarray) -> list[dict]:
