@@ -87,14 +87,15 @@ def header_ui(mode: str) -> None:
 
 
 def result_ui(analysis: Trace | None, label: int | None, compact: bool, weights: LstmWeights,
-              energy_floor: float | None) -> None:
-    """The prediction, said as surely as the model holds it, and since when."""
+              floor: float | None) -> None:
+    """The prediction, said as surely as the model holds it, and since when. `floor`: the
+    model's measured energy floor (model/confidence.py); None when metrics.json lacks it."""
     if analysis is None:
         return
     probabilities = analysis.probabilities
     prediction, settle = int(analysis.prediction), int(analysis.decision_step)
     energy = readout_energy(analysis.hidden_states[-1], weights.readout_weights, weights.readout_bias)
-    verdict = explain.verdict(probabilities, settle, STEPS, energy, energy_floor)
+    verdict = explain.verdict(probabilities, settle, STEPS, energy, floor)
     with st.container(key="prediction"):
         st.metric(verdict.headline, str(prediction), verdict.words, delta_color="off" if verdict.sure else "orange",
                   delta_arrow="off", border=True)

@@ -26,6 +26,7 @@ from model.preprocess import INK_THRESHOLD
 from model.readout import Readout, pushes
 from model.trace import Trace, first_inked_step
 
+
 def percent(probability: float) -> str:
     """A probability for people: one decimal, without rounding a near-certainty up to 100%."""
     return "over 99.9%" if probability > 0.999 else f"{probability:.1%}"

@@ -1,7 +1,5 @@
 """The shapes that are no digit: each renders to a model input, reproducibly."""
 
-import numpy as np
-
 from model.drawn_digits import render
 from model.not_digits import NOT_A_DIGIT, SHAPES, not_digit_set
 from model.preprocess import to_model_input
