@@ -3,6 +3,7 @@ the page gets a Source: the model's 28 x 28 input, the true label if known, and 
 permalink needs to bring it back."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -21,6 +22,7 @@ INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
 BRUSH_WIDTHS, DEFAULT_BRUSH = (8, 40), 22
 SOURCES = (":material/draw: Draw", ":material/apps: MNIST test digits")
 GALLERY_COLUMNS = 4
+TOOLBAR_PIN = Path(__file__).with_name("assets") / "canvas_toolbar.js"  # see the file for why
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ def canvas_ui(linked: links.Drawing | None, compact: bool) -> tuple[bytes | None
     """The drawing pad, opened on a linked drawing if any; returns the canvas PNG (None before the
     first stroke), the stroke count and the strokes (for links)."""
     generation = st.session_state.setdefault("canvas_generation", 0)
-    st.space("medium")  # room for the canvas's floating toolbar
+    st.space("small")  # room for the canvas's floating toolbar (with the gap of the st.html below) ...
+    st.html(f"<script>{TOOLBAR_PIN.read_text()}</script>", unsafe_allow_javascript=True)  # ... pinned there
     try:
         drawing = st_canvas(stroke_width=st.session_state.get("brush", DEFAULT_BRUSH), stroke_color=INK,
                             background_color=PAPER, height=CANVAS_SIZE, width=CANVAS_SIZE,
