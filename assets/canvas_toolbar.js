@@ -6,7 +6,10 @@
 // leaves room for it, and lets only its buttons' card take presses. The component renders in a
 // shadow root, out of reach of the page's stylesheet, so the rules are added to that root.
 (() => {
-  const RULES = ".dc-toolbar { top: -2.9rem; pointer-events: none; } .dc-toolbar-card { pointer-events: auto; }";
+  // !important: the component's own sheet may come later in the root (adopted sheets do) and
+  // would win a tie, hovered or not.
+  const RULES = ".dc-toolbar { top: -2.9rem !important; pointer-events: none !important; } " +
+                ".dc-toolbar-card { pointer-events: auto !important; }";
   const pin = (host, framesLeft = 600) => {
     const root = host.shadowRoot;
     if (root === null) {  // the component attaches its shadow root a little after its host
@@ -18,6 +21,10 @@
       style.dataset.toolbarPin = "";
       style.textContent = RULES;
       root.appendChild(style);
+    }
+    if (!host.toolbarPinWatch) {  // should the component replace its root's children, pin again
+      host.toolbarPinWatch = new MutationObserver(() => pin(host));
+      host.toolbarPinWatch.observe(root, {childList: true});
     }
   };
   const pinAll = () => document.querySelectorAll("[data-testid='stBidiComponentIsolated']").forEach((host) => pin(host));

@@ -34,6 +34,9 @@ CANVAS_SIZE = 280  # the app's canvas, in CSS pixels; drawn_digits strokes use t
 
 # Selectors. Playwright's CSS engine pierces the canvas component's open shadow root.
 CANVAS = "[data-testid='stBidiComponentIsolated'] canvas.upper-canvas"
+# The rules assets/canvas_toolbar.js adds to the canvas's shadow root: until they are there, the
+# toolbar covers the canvas's top-right corner.
+TOOLBAR_PIN = "[data-testid='stBidiComponentIsolated'] style[data-toolbar-pin]"
 CANVAS_RESET = "[data-testid='stBidiComponentIsolated'] button[aria-label='Reset canvas & history']"
 RESULT_MARKER = ".st-key-result_marker [data-run]"
 RUN_MARKER = ".st-key-run_marker [data-run]"
@@ -127,6 +130,7 @@ def open_app(browser_or_context, url: str, viewport: dict = VIEWPORT, timeout_ms
     page.goto(url)
     page.wait_for_selector(CANVAS, timeout=timeout_ms)
     page.wait_for_selector(RUN_MARKER, state="attached", timeout=timeout_ms)
+    page.wait_for_selector(TOOLBAR_PIN, state="attached", timeout=timeout_ms)
     return page
 
 

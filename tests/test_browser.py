@@ -36,12 +36,13 @@ def test_drawing_with_the_mouse_updates_the_prediction(page, digit):
 
 def test_a_stroke_started_in_the_canvas_s_top_right_corner_draws_at_once(page):
     """The canvas's toolbar hides over that corner until the pointer hovers; the page pins it
-    above the canvas (assets/canvas_toolbar.js), so a stroke may start there with no hover, as a
-    5's flag does, or a finger on a phone."""
+    above the canvas (assets/canvas_toolbar.js; open_app waits for that), so a stroke may start
+    there with no hover, as a 5's flag does, or a finger on a phone."""
     corner = [(270, 4), (200, 4), (160, 6), (120, 140), (200, 150), (150, 270)]  # starts at once, going left
     assert app_browser.draw_digit(page, [corner]) is not None
     assert app_browser.marker(page, app_browser.RESULT_MARKER)["source"] == app_browser.stroke_source(1)
     app_browser.clear_canvas(page)  # a new canvas: pinned again
+    page.wait_for_selector(app_browser.TOOLBAR_PIN, state="attached")
     assert app_browser.draw_digit(page, [corner]) is not None
 
 
