@@ -22,7 +22,7 @@ INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
 BRUSH_WIDTHS, DEFAULT_BRUSH = (8, 40), 22
 SOURCES = (":material/draw: Draw", ":material/apps: MNIST test digits")
 GALLERY_COLUMNS = 4
-TOOLBAR_PIN = Path(__file__).with_name("assets") / "canvas_toolbar.js"  # see the file for why
+TOOLBAR_PIN = (Path(__file__).with_name("assets") / "canvas_toolbar.js").read_text()  # see the file for why
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def canvas_ui(linked: links.Drawing | None, compact: bool) -> tuple[bytes | None
     first stroke), the stroke count and the strokes (for links)."""
     generation = st.session_state.setdefault("canvas_generation", 0)
     st.space("small")  # room for the canvas's floating toolbar (with the gap of the st.html below) ...
-    st.html(f"<script>{TOOLBAR_PIN.read_text()}</script>", unsafe_allow_javascript=True)  # ... pinned there
+    st.html(f"<script>{TOOLBAR_PIN}</script>", unsafe_allow_javascript=True)  # ... pinned there
     try:
         drawing = st_canvas(stroke_width=st.session_state.get("brush", DEFAULT_BRUSH), stroke_color=INK,
                             background_color=PAPER, height=CANVAS_SIZE, width=CANVAS_SIZE,
