@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from model.drawn_digits import (BRUSH_RANGE, CANVAS_SIZE, PROPORTIONS, STYLES, _proportion_warp, drawn_digit_set,
+from model.drawn_digits import (BRUSH_RANGE, CANVAS_SIZE, PROPORTIONS, STYLES, proportion_warp, drawn_digit_set,
                                  random_drawing, render)
 from model.preprocess import to_model_input
 
@@ -58,15 +58,42 @@ def test_every_style_renders_to_a_digit_sized_input():
             assert rows[-1] - rows[0] >= 10, digit  # a digit, not a dot
 
 
+def distance_to_strokes(strokes, size) -> np.ndarray:
+    """Every pixel centre's distance to the nearest point of any stroke's polyline: (size, size)."""
+    grid = np.stack(np.meshgrid(np.arange(size) + 0.5, np.arange(size) + 0.5), axis=-1)[..., None, :]
+    nearest = np.full((size, size), np.inf)
+    for stroke in strokes:
+        points = np.asarray(stroke)
+        starts, ends = points[:-1], points[1:] if len(points) > 1 else points
+        along = ends - starts
+        t = np.clip(((grid - starts) * along).sum(-1) / np.maximum((along ** 2).sum(-1), 1e-9), 0, 1)
+        gaps = np.linalg.norm(grid - (starts + t[..., None] * along), axis=-1)
+        nearest = np.minimum(nearest, gaps.min(axis=-1))
+    return nearest
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_render_paints_the_brush_s_whole_footprint_and_nothing_else(seed):
+    """A round brush's stroke is every pixel within its radius of the path: no seams inside (the
+    canvas has none), no ink outside (the edge may be off by a pixel and a half: pixel corners,
+    the width rounded)."""
+    drawing = random_drawing(seed % 10, np.random.default_rng(seed), brush_range=(30.0, 40.0))
+    alpha = render(drawing)[..., 3]
+    distance = distance_to_strokes(drawing.strokes, alpha.shape[0])
+    radius = drawing.brush_width / 2
+    assert (alpha[distance < radius - 1] == 255).all()
+    assert (alpha[distance > radius + 1.5] == 0).all()
+
+
 def test_each_drawing_has_its_own_proportions_that_move_smoothly_and_boundedly():
     """The proportion warp moves a style's parts (a flag's tip, a bar's height) by up to two
     waves of PROPORTIONS each, differently in every drawing, and nearby points together."""
     grid = np.stack(np.meshgrid(np.linspace(0, 1, 21), np.linspace(0, 1, 21)), axis=-1).reshape(-1, 2)
     rng = np.random.default_rng(4)
-    moves = np.stack([_proportion_warp(rng, PROPORTIONS)(grid) - grid for _ in range(200)])
+    moves = np.stack([proportion_warp(rng, PROPORTIONS)(grid) - grid for _ in range(200)])
     assert np.abs(moves).max() <= 2 * PROPORTIONS
     assert moves.std(axis=0).min() > PROPORTIONS / 4  # every point moves, and differently each time
     # Smooth: points 0.05 apart move within 2 waves x 2 pi x 0.8 cycles x PROPORTIONS x 0.05 of each other.
     neighbours = np.abs(np.diff(moves.reshape(200, 21, 21, 2), axis=2))
     assert neighbours.max() <= 2 * 2 * np.pi * 0.8 * PROPORTIONS * 0.05
-    np.testing.assert_array_equal(_proportion_warp(rng, 0.0)(grid), grid)
+    np.testing.assert_array_equal(proportion_warp(rng, 0.0)(grid), grid)
