@@ -40,6 +40,9 @@ CLIP_NORM = 1.0  # LSTMs see occasional exploding gradients; clipping keeps Adam
 VALIDATION_SIZE = 5_000  # held out of the training images to choose the epoch
 DRAWN_PER_DIGIT = 2_000  # scripted drawings per digit in the training set (seen styles only)
 DRAWN_VALIDATION_PER_DIGIT = 100
+# Redrawn MNIST training digits get the scripted drawings' proportion warp as well: MNIST's
+# writers, with the spread of proportions people show on the canvas. Validation is not warped.
+RESTROKE_PROPORTIONS = drawn_digits.PROPORTIONS
 AUGMENT = True
 CACHE_DIR = Path("~/.cache/row-lstm-explorer").expanduser()  # canvas-style sets take ~3 min to make
 
@@ -56,6 +59,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--validation-size", type=int, default=VALIDATION_SIZE)
     parser.add_argument("--drawn-per-digit", type=int, default=DRAWN_PER_DIGIT)
     parser.add_argument("--no-restroke", dest="restroke", action="store_false", default=True)
+    parser.add_argument("--restroke-proportions", type=float, default=RESTROKE_PROPORTIONS,
+                        help="proportion warp of the redrawn MNIST training digits (0: off)")
     parser.add_argument("--no-augment", dest="augment", action="store_false", default=AUGMENT)
     parser.add_argument("--elastic-pixels", type=float, default=AugmentSettings.max_elastic_pixels,
                         help="elastic distortion of training images, RMS pixels at most (0: off)")
@@ -86,8 +91,8 @@ def canvas_style_sets(mnist, train_index, validation_index, args):
     key = hashlib.sha256()
     for module in (restroke, drawn_digits, preprocess):
         key.update(Path(module.__file__).read_bytes())
-    key.update(repr((args.seed, args.drawn_per_digit, args.restroke, train_index[:50].tolist(),
-                     len(train_index), len(validation_index))).encode())
+    key.update(repr((args.seed, args.drawn_per_digit, args.restroke, args.restroke_proportions,
+                     train_index[:50].tolist(), len(train_index), len(validation_index))).encode())
     cache = CACHE_DIR / f"canvas-style-{key.hexdigest()[:16]}.npz"
     if args.cache and cache.exists():
         saved = np.load(cache, allow_pickle=False)
@@ -97,7 +102,8 @@ def canvas_style_sets(mnist, train_index, validation_index, args):
     parts = {"train": [], "validation": []}
     if args.restroke:
         for split, index in (("train", train_index), ("validation", validation_index)):
-            images, kept = restroke.restroke_set(mnist.train_images[index], rng)
+            proportions = args.restroke_proportions if split == "train" else 0.0
+            images, kept = restroke.restroke_set(mnist.train_images[index], rng, proportions)
             parts[split].append((images, mnist.train_labels[index][kept]))
     if args.drawn_per_digit:
         parts["train"].append(drawn_inputs(args.drawn_per_digit, args.seed))
