@@ -1,0 +1,43 @@
+"""scripts/reading_test.py: pages for a blind reader, and their answers scored beside the model's."""
+
+import json
+
+import pytest
+
+from scripts import reading_test
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reading")
+    reading_test.make(folder)
+    return folder
+
+
+def test_pages_hold_every_tile_and_the_key_stays_apart(pages):
+    assert sorted(p.name for p in pages.glob("page*.png")) == [f"page{n}.png" for n in range(1, 9)]
+    key = json.loads((pages / "key" / "key.json").read_text())
+    assert [t["tile"] for t in key] == list(range(1, 201))
+    assert sum(t["digit"] == 1 for t in key) == reading_test.ONES
+    assert {t["style"] for t in key if t["digit"] == 1} == {"long flag"}
+
+
+def test_a_reader_s_answers_are_scored_tile_by_tile(pages, capsys):
+    key = json.loads((pages / "key" / "key.json").read_text())
+    # A reader who gets every 1 right and calls every 7 a 1.
+    (pages / "answers.txt").write_text("".join(f"#{t['tile']} 1\n" for t in key))
+    reading_test.score(pages, reading_test.MODEL_PATH)
+    printed = capsys.readouterr().out
+    assert "the reader read 100 of 100 as 1" in printed
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in printed.splitlines()
+            if line.startswith("| 1 ") or line.startswith("| 7 ")]
+    assert sum(int(r[4]) for r in rows if r[0] == "7" and r[2] == "wrong") == reading_test.SEVENS
+    assert sum(int(r[4]) for r in rows) == 200
+
+
+def test_a_key_from_other_drawings_is_refused(pages):
+    key = json.loads((pages / "key" / "key.json").read_text())
+    key[0]["digit"] = 8 - key[0]["digit"]
+    (pages / "key" / "key.json").write_text(json.dumps(key))
+    with pytest.raises(ValueError, match="does not match"):
+        reading_test.score(pages, reading_test.MODEL_PATH)
