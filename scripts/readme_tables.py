@@ -53,17 +53,17 @@ def drawn_table(metrics: dict) -> str:
               ("held-out styles, the page's 22 px brush", drawn["held_out_styles_default_brush"]),
               ("styles seen in training (new drawings)", drawn["seen_styles"])]
     header = ["drawings", "all"] + [str(d) for d in range(10)]
-    rows = [[f"{name} ({group['count']:,})", pct(group["accuracy"])] + [pct(a, 0) for a in group["per_class_accuracy"]]
+    rows = [[f"{name} ({group['count']:,})", pct(group["accuracy"])] + [pct(a) for a in group["per_class_accuracy"]]
             for name, group in groups]
     return table(header, rows)
 
 
 def drawn_breakdown_table(metrics: dict) -> str:
     held_out = metrics["drawn_digits"]["held_out_styles"]
-    rows = [[f"brush {r['range'][0]}-{r['range'][1]} px", str(r["count"]), pct(r["accuracy"])]
+    rows = [[f"brush {r['range'][0]}-{r['range'][1]} px", f"{r['count']:,}", pct(r["accuracy"])]
             for r in held_out["per_brush_accuracy"]]
-    rows += [[f"digit {r['range'][0]}-{r['range'][1]} px tall or wide", str(r["count"]), pct(r["accuracy"])]
-             for r in held_out["per_size_accuracy"]]
+    rows += [[f"digit {'under ' if r['range'][0] == 0 else str(r['range'][0]) + '-'}{r['range'][1]} px tall or wide",
+              f"{r['count']:,}", pct(r["accuracy"])] for r in held_out["per_size_accuracy"]]
     return table(["held-out styles, by", "drawings", "accuracy"], rows)
 
 
