@@ -8,7 +8,10 @@ style, seen and held out, with a seed that neither training nor the evaluation u
 them and writes FOLDER/page1.png ... page8.png (25 numbered tiles each) and FOLDER/key/key.json
 (each tile's digit and style). Give a reader the pages only, never the key. They write
 FOLDER/answers.txt, one line per tile: "#N 1", "#N 7" or "#N ?". `score` sets their answers and
-the model's beside the key.
+the model's beside the key. One reading is kept in docs/reading_test/ (see the README):
+
+    python -m scripts.reading_test make /tmp/reading
+    python -m scripts.reading_test score /tmp/reading --answers docs/reading_test/answers-2026-11-30.txt
 """
 
 import argparse
@@ -56,7 +59,7 @@ def make(folder: Path) -> None:
     print(f"wrote {folder}/page*.png for the reader, and {folder}/key/key.json (keep it from them)")
 
 
-def score(folder: Path, model_path: Path) -> None:
+def score(folder: Path, model_path: Path, answers: Path | None = None) -> None:
     """The reader's answers and the model's, tile by tile, against the key."""
     key = json.loads((folder / "key" / "key.json").read_text())
     drawings = reading_set()
@@ -64,7 +67,9 @@ def score(folder: Path, model_path: Path) -> None:
         raise ValueError("the key does not match these drawings: make the pages again")
     inputs = np.stack([to_model_input(render(drawing)) for drawing in drawings])
     model = trace(inputs, read_weights(model_path)).prediction
-    read = dict(line.split() for line in (folder / "answers.txt").read_text().splitlines() if line.strip())
+    answers = answers or folder / "answers.txt"
+    read = dict(line.split() for line in answers.read_text().splitlines()
+                if line.strip() and not line.startswith("# "))  # "# ..." lines are comments
 
     rows = Counter()
     for tile, predicted in zip(key, model):
@@ -84,5 +89,6 @@ if __name__ == "__main__":
     parser.add_argument("action", choices=["make", "score"])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--model-path", type=Path, default=MODEL_PATH, help="the model to score (score only)")
+    parser.add_argument("--answers", type=Path, help="the reader's answers (score only; default FOLDER/answers.txt)")
     args = parser.parse_args()
-    make(args.folder) if args.action == "make" else score(args.folder, args.model_path)
+    make(args.folder) if args.action == "make" else score(args.folder, args.model_path, args.answers)
