@@ -64,7 +64,7 @@ def distance_to_strokes(strokes, size) -> np.ndarray:
     nearest = np.full((size, size), np.inf)
     for stroke in strokes:
         points = np.asarray(stroke)
-        starts, ends = points[:-1], points[1:] if len(points) > 1 else points
+        starts, ends = points[:-1], points[1:]  # every stroke has two points or more
         along = ends - starts
         t = np.clip(((grid - starts) * along).sum(-1) / np.maximum((along ** 2).sum(-1), 1e-9), 0, 1)
         gaps = np.linalg.norm(grid - (starts + t[..., None] * along), axis=-1)
