@@ -62,8 +62,10 @@ def drawn_breakdown_table(metrics: dict) -> str:
     held_out = metrics["drawn_digits"]["held_out_styles"]
     rows = [[f"brush {r['range'][0]}-{r['range'][1]} px", f"{r['count']:,}", pct(r["accuracy"])]
             for r in held_out["per_brush_accuracy"]]
-    rows += [[f"digit {'under ' if r['range'][0] == 0 else str(r['range'][0]) + '-'}{r['range'][1]} px tall or wide",
-              f"{r['count']:,}", pct(r["accuracy"])] for r in held_out["per_size_accuracy"]]
+    for r in held_out["per_size_accuracy"]:
+        low, high = r["range"]
+        sizes = f"under {high}" if low == 0 else f"{low}-{high}"
+        rows.append([f"digit {sizes} px tall or wide", f"{r['count']:,}", pct(r["accuracy"])])
     return table(["held-out styles, by", "drawings", "accuracy"], rows)
 
 
