@@ -1,12 +1,15 @@
 """A blind reading test: can a reader tell the held-out long-flag 1s from 7s, where the model cannot?
 
     python -m scripts.reading_test make FOLDER     numbered pages to read, and an answer key
+    python -m scripts.reading_test make FOLDER --as-the-model-sees    the same tiles at 28 x 28
     python -m scripts.reading_test score FOLDER    the reader's answers against the key and the model
 
 `make` draws 100 long-flag 1s (the held-out style the model misreads most) and 100 7s in every
 style, seen and held out, with a seed that neither training nor the evaluation uses, shuffles
 them and writes FOLDER/page1.png ... page8.png (25 numbered tiles each) and FOLDER/key/key.json
-(each tile's digit and style). Give a reader the pages only, never the key. They write
+(each tile's digit and style). With --as-the-model-sees each tile shows, instead of the canvas,
+the 28 x 28 input the model reads (`to_model_input`, each pixel a 5 x 5 square): the same tiles
+in the same order, so two readings can be set side by side. Give a reader the pages only, never the key. They write
 FOLDER/answers.txt, one line per tile: "#N 1", "#N 7" or "#N ?". `score` sets their answers and
 the model's beside the key. One reading is kept in docs/reading_test/ (see the README):
 
@@ -41,7 +44,15 @@ def reading_set() -> list:
     return [drawings[i] for i in rng.permutation(len(drawings))]
 
 
-def make(folder: Path) -> None:
+def tile_picture(drawing, as_the_model_sees: bool) -> Image.Image:
+    """Dark ink on white, TILE px square: the canvas, or the model's 28 x 28 input enlarged."""
+    if as_the_model_sees:
+        ink = to_model_input(render(drawing))
+        return Image.fromarray(np.uint8(255 - 255 * ink)).resize((TILE, TILE), Image.Resampling.NEAREST)
+    return Image.fromarray(255 - render(drawing)[..., 3]).resize((TILE, TILE))
+
+
+def make(folder: Path, as_the_model_sees: bool = False) -> None:
     drawings = reading_set()
     folder.mkdir(parents=True, exist_ok=True)
     for start in range(0, len(drawings), TILES_PER_PAGE):
@@ -49,7 +60,7 @@ def make(folder: Path) -> None:
         draw = ImageDraw.Draw(page)
         for k, drawing in enumerate(drawings[start:start + TILES_PER_PAGE]):
             x, y = k % TILES_PER_ROW * (TILE + 10), k // TILES_PER_ROW * (TILE + 30)
-            page.paste(Image.fromarray(255 - render(drawing)[..., 3]).resize((TILE, TILE)), (x + 5, y + 25))
+            page.paste(tile_picture(drawing, as_the_model_sees), (x + 5, y + 25))
             draw.rectangle([x + 4, y + 24, x + TILE + 5, y + TILE + 25], outline=180)
             draw.text((x + 8, y + 6), f"#{start + k + 1}", fill=0)
         page.save(folder / f"page{start // TILES_PER_PAGE + 1}.png")
@@ -90,5 +101,10 @@ if __name__ == "__main__":
     parser.add_argument("folder", type=Path)
     parser.add_argument("--model-path", type=Path, default=MODEL_PATH, help="the model to score (score only)")
     parser.add_argument("--answers", type=Path, help="the reader's answers (score only; default FOLDER/answers.txt)")
+    parser.add_argument("--as-the-model-sees", action="store_true",
+                        help="tiles show the model's 28 x 28 input, not the canvas (make only)")
     args = parser.parse_args()
-    make(args.folder) if args.action == "make" else score(args.folder, args.model_path, args.answers)
+    if args.action == "make":
+        make(args.folder, args.as_the_model_sees)
+    else:
+        score(args.folder, args.model_path, args.answers)

@@ -2,8 +2,11 @@
 
 import json
 
+import numpy as np
 import pytest
 
+from model.drawn_digits import render
+from model.preprocess import to_model_input
 from scripts import reading_test
 
 
@@ -42,3 +45,14 @@ def test_a_key_from_other_drawings_is_refused(pages, tmp_path):
     (tmp_path / "key" / "key.json").write_text(json.dumps(key))  # the shared pages stay as made
     with pytest.raises(ValueError, match="does not match"):
         reading_test.score(tmp_path, reading_test.MODEL_PATH)
+
+
+def test_the_model_s_view_shows_its_own_input_tile_for_tile():
+    drawing = reading_test.reading_set()[0]
+    picture = np.asarray(reading_test.tile_picture(drawing, as_the_model_sees=True), dtype=float)
+    pixel = reading_test.TILE // 28
+    # Each of the 28 x 28 inputs is one flat square on the tile, ink dark.
+    expected = 255 - 255 * to_model_input(render(drawing))
+    assert np.abs(picture[pixel // 2::pixel, pixel // 2::pixel] - expected).max() <= 1
+    canvas = np.asarray(reading_test.tile_picture(drawing, as_the_model_sees=False))
+    assert canvas.shape == picture.shape and not np.array_equal(canvas, picture)
