@@ -9,12 +9,15 @@ style, seen and held out, with a seed that neither training nor the evaluation u
 them and writes FOLDER/page1.png ... page8.png (25 numbered tiles each) and FOLDER/key/key.json
 (each tile's digit and style). With --as-the-model-sees each tile shows, instead of the canvas,
 the 28 x 28 input the model reads (`to_model_input`, each pixel a 5 x 5 square): the same tiles
-in the same order, so two readings can be set side by side. Give a reader the pages only, never the key. They write
-FOLDER/answers.txt, one line per tile: "#N 1", "#N 7" or "#N ?". `score` sets their answers and
-the model's beside the key. One reading is kept in docs/reading_test/ (see the README):
+in the same order, so two readings can be set side by side. Give a reader the pages only, never
+the key. They write FOLDER/answers.txt, one line per tile: "#N 1", "#N 7" or "#N ?". `score`
+sets their answers and the model's beside the key. Two readings are kept in docs/reading_test/
+(see the README):
 
     python -m scripts.reading_test make /tmp/reading
     python -m scripts.reading_test score /tmp/reading --answers docs/reading_test/answers-2026-11-30.txt
+    python -m scripts.reading_test make /tmp/read28 --as-the-model-sees
+    python -m scripts.reading_test score /tmp/read28 --answers docs/reading_test/answers-28px-2026-11-30.txt
 """
 
 import argparse
@@ -48,7 +51,7 @@ def tile_picture(drawing, as_the_model_sees: bool) -> Image.Image:
     """Dark ink on white, TILE px square: the canvas, or the model's 28 x 28 input enlarged."""
     if as_the_model_sees:
         ink = to_model_input(render(drawing))
-        return Image.fromarray(np.uint8(255 - 255 * ink)).resize((TILE, TILE), Image.Resampling.NEAREST)
+        return Image.fromarray(np.uint8(np.rint(255 - 255 * ink))).resize((TILE, TILE), Image.Resampling.NEAREST)
     return Image.fromarray(255 - render(drawing)[..., 3]).resize((TILE, TILE))
 
 
