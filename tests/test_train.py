@@ -4,14 +4,14 @@ import json
 
 import numpy as np
 
-from model import train
+from model import evaluate, train
 from model.network import load_model
 
 
 def test_training_runs_end_to_end_and_writes_a_loadable_model(tmp_path, mnist):
     model_path, metrics_path = tmp_path / "tiny.keras", tmp_path / "tiny.json"
     train.main([
-        "--data-dir", mnist.source, "--epochs", "1", "--train-limit", "256",
+        "--data-dir", mnist.source, "--epochs", "1", "--train-limit", "256", "--seed", "7",
         "--validation-size", "256", "--eval-limit", "300", "--drawn-per-digit", "3", "--no-cache",
         "--model-path", str(model_path), "--metrics-path", str(metrics_path),
     ])
@@ -25,6 +25,8 @@ def test_training_runs_end_to_end_and_writes_a_loadable_model(tmp_path, mnist):
     assert metrics["training"]["training_images"]["mnist"] == 256
     assert metrics["training"]["training_images"]["canvas_style"] > 256  # redrawn MNIST + 30 drawings
     assert len(metrics["probe_accuracy_per_step"]["h"]) == 28
+    # Trained with its own seed, and examined on the same drawings as every other model.
+    assert metrics["seed"] == 7 and metrics["drawn_digits"]["seed"] == evaluate.DRAWN_SEED
 
 
 def test_every_step_training_files_its_model_beside_the_first(tmp_path, mnist):
