@@ -73,6 +73,12 @@ def make(folder: Path, as_the_model_sees: bool = False) -> None:
     print(f"wrote {folder}/page*.png for the reader, and {folder}/key/key.json (keep it from them)")
 
 
+def read_answers(path: Path) -> dict[str, str]:
+    """A reader's answers file: {"#N": "1" | "7" | "?"}; lines starting with "# " are comments."""
+    return dict(line.split() for line in path.read_text().splitlines()
+                if line.strip() and not line.startswith("# "))
+
+
 def score(folder: Path, model_path: Path, answers: Path | None = None) -> None:
     """The reader's answers and the model's, tile by tile, against the key."""
     key = json.loads((folder / "key" / "key.json").read_text())
@@ -81,9 +87,7 @@ def score(folder: Path, model_path: Path, answers: Path | None = None) -> None:
         raise ValueError("the key does not match these drawings: make the pages again")
     inputs = np.stack([to_model_input(render(drawing)) for drawing in drawings])
     model = trace(inputs, read_weights(model_path)).prediction
-    answers = answers or folder / "answers.txt"
-    read = dict(line.split() for line in answers.read_text().splitlines()
-                if line.strip() and not line.startswith("# "))  # "# ..." lines are comments
+    read = read_answers(answers or folder / "answers.txt")
 
     rows = Counter()
     for tile, predicted in zip(key, model):

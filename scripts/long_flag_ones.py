@@ -1,0 +1,102 @@
+"""Which long-flag 1s the model misreads: python -m scripts.long_flag_ones [--model-path P]
+
+The 1 with a long flag is the held-out style the model reads worst: about one in five as a 7.
+A 1's flag and a 7's bar differ in their angle: the flag falls from the top of the stem, the bar
+runs level. So this prints the long-flag 1s read right, by the flag's angle below the
+horizontal (measured on the canvas, from the flag's tip to the top of the stroke):
+
+- the drawn-digit evaluation's long-flag 1s (model/evaluate.py's exam), read by the model;
+- the reading test's 100 (scripts/reading_test.py), read by each reader kept in
+  docs/reading_test/ and by the model;
+
+and, for comparison, how far the bars of the evaluation's 7s fall by the same measure.
+"""
+
+import argparse
+import math
+from pathlib import Path
+
+import numpy as np
+
+from model.config import MODEL_PATH
+from model.drawn_digits import Drawing, drawn_digit_set, render
+from model.evaluate import DRAWN_PER_DIGIT, DRAWN_SEED
+from model.preprocess import to_model_input
+from model.trace import trace
+from model.weights_file import read_weights
+from scripts.reading_test import read_answers, reading_set
+
+ANGLE_BINS = ((0, 35), (35, 40), (40, 45), (45, 50), (50, 90))  # degrees below the horizontal
+READINGS = sorted((Path(__file__).resolve().parent.parent / "docs" / "reading_test").glob("answers-*.txt"))
+
+
+def flag_drop_degrees(drawing: Drawing) -> float:
+    """How steeply a 1's flag falls, in degrees below the horizontal: from the first point of its
+    first stroke (the flag's tip) to the stroke's highest point (where flag meets stem).
+    A level bar gives about 0; the held-out style's flag, undistorted, about 45."""
+    stroke = np.asarray(drawing.strokes[0])
+    tip, top = stroke[0], stroke[stroke[:, 1].argmin()]
+    return math.degrees(math.atan2(tip[1] - top[1], top[0] - tip[0]))  # canvas y points down
+
+
+def read_by_model(drawings, model_path: Path) -> np.ndarray:
+    inputs = np.stack([to_model_input(render(drawing)) for drawing in drawings])
+    return trace(inputs, read_weights(model_path)).prediction
+
+
+def evaluation_ones(per_digit: int = DRAWN_PER_DIGIT) -> list[Drawing]:
+    """The long-flag 1s of model.evaluate's held-out exam: the same drawings, in the same order."""
+    drawings, labels = drawn_digit_set(per_digit, DRAWN_SEED, held_out=True)
+    return [drawing for drawing, label in zip(drawings, labels) if label == 1]
+
+
+def seven_bar_degrees(per_digit: int = DRAWN_PER_DIGIT) -> np.ndarray:
+    """The same angle for the bars of the evaluation's 7s in the seen styles that start with the
+    bar (plain and crossed; the serif 7 starts with its serif)."""
+    drawings, _ = drawn_digit_set(per_digit, DRAWN_SEED + 1, held_out=False)  # evaluate's seen-style exam
+    return np.array([flag_drop_degrees(d) for d in drawings if d.digit == 7 and d.style in ("plain", "crossed")])
+
+
+def by_angle(angles: np.ndarray, right: np.ndarray) -> list[str]:
+    """'right of count' per angle bin."""
+    cells = []
+    for low, high in ANGLE_BINS:
+        inside = (angles >= low) & (angles < high)
+        cells.append(f"{int(right[inside].sum())} of {int(inside.sum())}" if inside.any() else "-")
+    return cells
+
+
+def report(model_path: Path = MODEL_PATH, per_digit: int = DRAWN_PER_DIGIT) -> list[list[str]]:
+    """Rows of the table: one per reading, each a label and its cells by angle bin."""
+    exam = evaluation_ones(per_digit)
+    rows = [[f"evaluation's long-flag 1s, the model ({model_path.name})",
+             *by_angle(np.array([flag_drop_degrees(d) for d in exam]), read_by_model(exam, model_path) == 1)]]
+
+    tiles = reading_set()
+    ones = [n for n, drawing in enumerate(tiles) if drawing.digit == 1]
+    angles = np.array([flag_drop_degrees(tiles[n]) for n in ones])
+    model = read_by_model([tiles[n] for n in ones], model_path)
+    for reading in READINGS:
+        answers = read_answers(reading)
+        rows.append([f"reading test's 1s, the reader of {reading.name}",
+                     *by_angle(angles, np.array([answers[f"#{n + 1}"] == "1" for n in ones]))])
+    rows.append([f"reading test's 1s, the model ({model_path.name})", *by_angle(angles, model == 1)])
+    return rows
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model-path", type=Path, default=MODEL_PATH)
+    args = parser.parse_args(argv)
+    header = ["long-flag 1s read as 1, by the flag's angle below the horizontal"]
+    header += [f"{low}-{high} deg" for low, high in ANGLE_BINS]
+    print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
+    for row in report(args.model_path):
+        print("| " + " | ".join(row) + " |")
+    bars = seven_bar_degrees()
+    print(f"\nThe bars of the evaluation's {len(bars)} plain and crossed 7s fall by {np.median(bars):.0f} deg "
+          f"(median), {np.percentile(bars, 99):.0f} deg at the 99th percentile, {bars.max():.0f} deg at most.")
+
+
+if __name__ == "__main__":
+    main()

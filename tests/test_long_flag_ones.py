@@ -1,0 +1,30 @@
+"""scripts/long_flag_ones.py: the long-flag 1s read right, by the angle of their flag."""
+
+import re
+
+import pytest
+
+from model.drawn_digits import Drawing
+from scripts import long_flag_ones, reading_test
+
+
+@pytest.mark.parametrize("strokes, degrees", [
+    ([[(0, 38), (55, 0), (55, 100)]], 34.6),  # a flag 55 px long falling 38 px: atan(38 / 55)
+    ([[(10, 10), (60, 10), (30, 90)]], 0.0),  # a 7's level bar
+    ([[(0, 50), (50, 0), (50, 100)], [(0, 100), (90, 100)]], 45.0),  # a base stroke changes nothing
+])
+def test_the_flag_angle_is_its_fall_from_tip_to_top(strokes, degrees):
+    assert long_flag_ones.flag_drop_degrees(Drawing(1, strokes, brush_width=20)) == pytest.approx(degrees, abs=0.1)
+
+
+def test_every_one_lands_in_one_angle_bin():
+    rows = long_flag_ones.report(per_digit=20)
+    counted = [sum(int(m.group(2)) for m in re.finditer(r"(\d+) of (\d+)", " ".join(row[1:]))) for row in rows]
+    assert counted[0] == 20  # the exam's 1s
+    assert counted[1:] == [reading_test.ONES] * (len(rows) - 1)  # each reading of the test's 1s
+    assert len(rows) == 2 + len(long_flag_ones.READINGS) and len(long_flag_ones.READINGS) >= 2
+    for row in rows:
+        for cell in row[1:]:
+            if cell != "-":
+                right, total = map(int, cell.split(" of "))
+                assert 0 <= right <= total
