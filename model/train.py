@@ -62,6 +62,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--restroke-proportions", type=float, default=RESTROKE_PROPORTIONS,
                         help="proportion warp of the redrawn MNIST training digits (0: off)")
     parser.add_argument("--no-augment", dest="augment", action="store_false", default=AUGMENT)
+    parser.add_argument("--rotation-degrees", type=float, default=AugmentSettings.max_rotation_degrees,
+                        help="random rotation of training images, degrees either way at most")
     parser.add_argument("--elastic-pixels", type=float, default=AugmentSettings.max_elastic_pixels,
                         help="elastic distortion of training images, RMS pixels at most (0: off)")
     parser.add_argument("--seed", type=int, default=CONFIG.seed)
@@ -155,7 +157,7 @@ def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
 def main(argv=None) -> None:
     args = parse_args(argv)
     keras.utils.set_random_seed(args.seed)
-    settings = AugmentSettings(max_elastic_pixels=args.elastic_pixels)
+    settings = AugmentSettings(max_rotation_degrees=args.rotation_degrees, max_elastic_pixels=args.elastic_pixels)
 
     # --- data ---------------------------------------------------------------------------------
     mnist = load_mnist(args.data_dir)
