@@ -54,7 +54,8 @@ def seven_bar_degrees(per_digit: int = DRAWN_PER_DIGIT) -> np.ndarray:
     """The same angle for the bars of the evaluation's 7s in the seen styles that start with the
     bar (plain and crossed; the serif 7 starts with its serif)."""
     drawings, _ = drawn_digit_set(per_digit, DRAWN_SEED + 1, held_out=False)  # evaluate's seen-style exam
-    return np.array([flag_drop_degrees(d) for d in drawings if d.digit == 7 and d.style in ("plain", "crossed")])
+    bars = [drawing for drawing in drawings if drawing.digit == 7 and drawing.style in ("plain", "crossed")]
+    return np.array([flag_drop_degrees(drawing) for drawing in bars])
 
 
 def by_angle(angles: np.ndarray, right: np.ndarray) -> list[str]:
@@ -94,8 +95,9 @@ def main(argv=None) -> None:
     for row in report(args.model_path):
         print("| " + " | ".join(row) + " |")
     bars = seven_bar_degrees()
-    print(f"\nThe bars of the evaluation's {len(bars)} plain and crossed 7s fall by {np.median(bars):.0f} deg "
-          f"(median), {np.percentile(bars, 99):.0f} deg at the 99th percentile, {bars.max():.0f} deg at most.")
+    print(f"\nThe bars of the evaluation's {len(bars)} plain and crossed 7s fall by "
+          f"{np.median(bars):.0f} deg (median), {np.percentile(bars, 99):.0f} deg at the 99th percentile, "
+          f"{bars.max():.0f} deg at most.")
 
 
 if __name__ == "__main__":

@@ -14,12 +14,14 @@ from scripts import long_flag_ones, reading_test
     ([[(0, 50), (50, 0), (50, 100)], [(0, 100), (90, 100)]], 45.0),  # a base stroke changes nothing
 ])
 def test_the_flag_angle_is_its_fall_from_tip_to_top(strokes, degrees):
-    assert long_flag_ones.flag_drop_degrees(Drawing(1, strokes, brush_width=20)) == pytest.approx(degrees, abs=0.1)
+    drawing = Drawing(1, strokes, brush_width=20)
+    assert long_flag_ones.flag_drop_degrees(drawing) == pytest.approx(degrees, abs=0.1)
 
 
 def test_every_one_lands_in_one_angle_bin():
     rows = long_flag_ones.report(per_digit=20)
-    counted = [sum(int(m.group(2)) for m in re.finditer(r"(\d+) of (\d+)", " ".join(row[1:]))) for row in rows]
+    counted = [sum(int(total) for _, total in re.findall(r"(\d+) of (\d+)", " ".join(row[1:])))
+               for row in rows]
     assert counted[0] == 20  # the exam's 1s
     assert counted[1:] == [reading_test.ONES] * (len(rows) - 1)  # each reading of the test's 1s
     assert len(rows) == 2 + len(long_flag_ones.READINGS) and len(long_flag_ones.READINGS) >= 2
