@@ -157,7 +157,8 @@ def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
 def main(argv=None) -> None:
     args = parse_args(argv)
     keras.utils.set_random_seed(args.seed)
-    settings = AugmentSettings(max_rotation_degrees=args.rotation_degrees, max_elastic_pixels=args.elastic_pixels)
+    settings = AugmentSettings(max_rotation_degrees=args.rotation_degrees,
+                               max_elastic_pixels=args.elastic_pixels)
 
     # --- data ---------------------------------------------------------------------------------
     mnist = load_mnist(args.data_dir)

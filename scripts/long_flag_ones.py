@@ -19,12 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from model.config import MODEL_PATH
-from model.drawn_digits import Drawing, drawn_digit_set, render
+from model.drawn_digits import Drawing, drawn_digit_set
 from model.evaluate import DRAWN_PER_DIGIT, DRAWN_SEED
-from model.preprocess import to_model_input
-from model.trace import trace
-from model.weights_file import read_weights
-from scripts.reading_test import read_answers, reading_set
+from scripts.reading_test import model_reads, read_answers, reading_set
 
 ANGLE_BINS = ((0, 35), (35, 40), (40, 45), (45, 50), (50, 90))  # degrees below the horizontal
 READINGS = sorted((Path(__file__).resolve().parent.parent / "docs" / "reading_test").glob("answers-*.txt"))
@@ -37,11 +34,6 @@ def flag_drop_degrees(drawing: Drawing) -> float:
     stroke = np.asarray(drawing.strokes[0])
     tip, top = stroke[0], stroke[stroke[:, 1].argmin()]
     return math.degrees(math.atan2(tip[1] - top[1], top[0] - tip[0]))  # canvas y points down
-
-
-def read_by_model(drawings, model_path: Path) -> np.ndarray:
-    inputs = np.stack([to_model_input(render(drawing)) for drawing in drawings])
-    return trace(inputs, read_weights(model_path)).prediction
 
 
 def evaluation_ones(per_digit: int = DRAWN_PER_DIGIT) -> list[Drawing]:
@@ -71,12 +63,12 @@ def report(model_path: Path = MODEL_PATH, per_digit: int = DRAWN_PER_DIGIT) -> l
     """Rows of the table: one per reading, each a label and its cells by angle bin."""
     exam = evaluation_ones(per_digit)
     rows = [[f"evaluation's long-flag 1s, the model ({model_path.name})",
-             *by_angle(np.array([flag_drop_degrees(d) for d in exam]), read_by_model(exam, model_path) == 1)]]
+             *by_angle(np.array([flag_drop_degrees(d) for d in exam]), model_reads(exam, model_path) == 1)]]
 
     tiles = reading_set()
     ones = [n for n, drawing in enumerate(tiles) if drawing.digit == 1]
     angles = np.array([flag_drop_degrees(tiles[n]) for n in ones])
-    model = read_by_model([tiles[n] for n in ones], model_path)
+    model = model_reads([tiles[n] for n in ones], model_path)
     for reading in READINGS:
         answers = read_answers(reading)
         rows.append([f"reading test's 1s, the reader of {reading.name}",

@@ -73,6 +73,12 @@ def make(folder: Path, as_the_model_sees: bool = False) -> None:
     print(f"wrote {folder}/page*.png for the reader, and {folder}/key/key.json (keep it from them)")
 
 
+def model_reads(drawings, model_path: Path) -> np.ndarray:
+    """The digit the model reads in each drawing, drawn and preprocessed as on the page."""
+    inputs = np.stack([to_model_input(render(drawing)) for drawing in drawings])
+    return trace(inputs, read_weights(model_path)).prediction
+
+
 def read_answers(path: Path) -> dict[str, str]:
     """A reader's answers file: {"#N": "1" | "7" | "?"}; lines starting with "# " are comments."""
     return dict(line.split() for line in path.read_text().splitlines()
@@ -85,8 +91,7 @@ def score(folder: Path, model_path: Path, answers: Path | None = None) -> None:
     drawings = reading_set()
     if [(t["digit"], t["style"]) for t in key] != [(d.digit, d.style) for d in drawings]:
         raise ValueError("the key does not match these drawings: make the pages again")
-    inputs = np.stack([to_model_input(render(drawing)) for drawing in drawings])
-    model = trace(inputs, read_weights(model_path)).prediction
+    model = model_reads(drawings, model_path)
     read = read_answers(answers or folder / "answers.txt")
 
     rows = Counter()
