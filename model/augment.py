@@ -27,6 +27,9 @@ class AugmentSettings:
     max_stroke_change: float = 0.7  # blend weight towards a one-pixel thicker or thinner stroke
     max_elastic_pixels: float = 0.0  # root-mean-square displacement of the elastic field, at most (0: off)
     elastic_smoothness: float = 4.0  # the field's Gaussian smoothing, sigma in pixels (Simard's 4)
+    # Rotate 7s only clockwise (on screen), the way that tips the bar down to the right, so that no
+    # rotation lifts a 7's bar up to the right like a 1's flag (off: every digit turns either way).
+    flag_safe_sevens: bool = False
 
 
 def _cross_neighbours(images: tf.Tensor) -> tf.Tensor:
@@ -59,14 +62,20 @@ def change_stroke_width(images: tf.Tensor, amount: tf.Tensor) -> tf.Tensor:
     return images + weight * (target - images)
 
 
-def random_affine(images: tf.Tensor, generator: tf.random.Generator, settings: AugmentSettings):
-    """Rotate, slant, scale and shift each image about its centre, with bilinear resampling."""
+def random_affine(images: tf.Tensor, generator: tf.random.Generator, settings: AugmentSettings,
+                  labels: tf.Tensor | None = None):
+    """Rotate, slant, scale and shift each image about its centre, with bilinear resampling.
+
+    The angle is clockwise on screen (rows count downwards): a positive angle tips a level bar
+    down to the right. `labels` are needed only for `settings.flag_safe_sevens`."""
     batch = tf.shape(images)[0]
 
     def uniform(low, high):
         return generator.uniform([batch], low, high)
 
     angle = uniform(-1.0, 1.0) * math.radians(settings.max_rotation_degrees)
+    if settings.flag_safe_sevens:
+        angle = tf.where(tf.equal(tf.cast(labels, tf.int32), 7), tf.abs(angle), angle)
     shear = uniform(-settings.max_shear, settings.max_shear)
     scale = uniform(settings.min_scale, settings.max_scale)
     shift_x = uniform(-settings.max_shift_pixels, settings.max_shift_pixels)
@@ -143,11 +152,13 @@ def elastic_distortion(images: tf.Tensor, generator: tf.random.Generator, settin
     return bilinear_sample(images, ys + field[..., 0], xs + field[..., 1])
 
 
-def augment(images: tf.Tensor, generator: tf.random.Generator, settings: AugmentSettings):
-    """(B, 28, 28) float32 in [0, 1] -> the same shape, randomly redrawn."""
+def augment(images: tf.Tensor, generator: tf.random.Generator, settings: AugmentSettings,
+            labels: tf.Tensor | None = None):
+    """(B, 28, 28) float32 in [0, 1] -> the same shape, randomly redrawn. labels (B,): the digits,
+    needed only for `settings.flag_safe_sevens`."""
     amount = generator.uniform([tf.shape(images)[0]], -1.0, 1.0) * settings.max_stroke_change
     images = change_stroke_width(images, amount)
     if settings.max_elastic_pixels > 0:
         images = elastic_distortion(images, generator, settings)
-    images = random_affine(images, generator, settings)
+    images = random_affine(images, generator, settings, labels)
     return tf.clip_by_value(images, 0.0, 1.0)

@@ -64,6 +64,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-augment", dest="augment", action="store_false", default=AUGMENT)
     parser.add_argument("--rotation-degrees", type=float, default=AugmentSettings.max_rotation_degrees,
                         help="random rotation of training images, degrees either way at most")
+    parser.add_argument("--flag-safe-sevens", action="store_true",
+                        help="rotate training 7s only the way that tips the bar down to the right")
     parser.add_argument("--elastic-pixels", type=float, default=AugmentSettings.max_elastic_pixels,
                         help="elastic distortion of training images, RMS pixels at most (0: off)")
     parser.add_argument("--seed", type=int, default=CONFIG.seed)
@@ -129,7 +131,7 @@ def make_dataset(images, labels, args, generator, settings) -> tf.data.Dataset:
     dataset = dataset.shuffle(len(images), seed=args.seed, reshuffle_each_iteration=True)
     dataset = dataset.batch(args.batch_size)
     if args.augment:
-        dataset = dataset.map(lambda x, y: (augment(x, generator, settings), y))
+        dataset = dataset.map(lambda x, y: (augment(x, generator, settings, y), y))
     if args.every_step:  # every step is asked for the digit's label
         dataset = dataset.map(lambda x, y: (x, tf.repeat(y[:, None], CONFIG.timesteps, axis=1)))
     return dataset.prefetch(tf.data.AUTOTUNE)
@@ -158,7 +160,7 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     keras.utils.set_random_seed(args.seed)
     settings = AugmentSettings(max_rotation_degrees=args.rotation_degrees,
-                               max_elastic_pixels=args.elastic_pixels)
+                               max_elastic_pixels=args.elastic_pixels, flag_safe_sevens=args.flag_safe_sevens)
 
     # --- data ---------------------------------------------------------------------------------
     mnist = load_mnist(args.data_dir)

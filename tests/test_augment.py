@@ -1,4 +1,5 @@
-"""Training-time augmentation: the resampler against exact shifts, and the elastic field's size."""
+"""Training-time augmentation: the resampler against exact shifts, the elastic field's size, and
+the way training 7s may turn."""
 
 from dataclasses import replace
 
@@ -7,7 +8,7 @@ import pytest
 
 tf = pytest.importorskip("tensorflow")
 
-from model.augment import AugmentSettings, bilinear_sample, elastic_distortion  # noqa: E402
+from model.augment import AugmentSettings, bilinear_sample, elastic_distortion, random_affine  # noqa: E402
 
 
 def grid(batch=2, size=28):
@@ -39,3 +40,31 @@ def test_elastic_distortion_moves_ink_a_little_and_keeps_most_of_it():
     assert not bent[:, :2].any() and not bent[:, -2:].any()  # ink moved by about 1.5 px, not 4
     off = elastic_distortion(tf.constant(images), generator, replace(settings, max_elastic_pixels=0.0)).numpy()
     np.testing.assert_allclose(off, images, atol=1e-6)
+
+
+def bar_tilts(images: np.ndarray) -> np.ndarray:
+    """How far down each image's ink goes from its left half to its right half, in rows."""
+    rows = np.arange(images.shape[1])[None, :, None]
+
+    def mean_row(half):
+        return (half * rows).sum(axis=(1, 2)) / half.sum(axis=(1, 2))
+
+    middle = images.shape[2] // 2
+    return mean_row(images[:, :, middle:]) - mean_row(images[:, :, :middle])
+
+
+def test_flag_safe_sevens_tip_only_sevens_bars_down_to_the_right():
+    bars = np.zeros((64, 28, 28), np.float32)
+    bars[:, 13:15, 4:24] = 1.0  # a level bar through the centre
+    settings = AugmentSettings(max_shear=0.0, min_scale=1.0, max_scale=1.0, max_shift_pixels=0.0,
+                               flag_safe_sevens=True)
+    generator = tf.random.Generator.from_seed(5)
+    labels = np.array([7, 1] * 32)
+    tilts = bar_tilts(random_affine(tf.constant(bars), generator, settings, tf.constant(labels)).numpy())
+    sevens, ones = tilts[labels == 7], tilts[labels == 1]
+    assert (sevens > 0).mean() > 0.9 and sevens.min() > -0.05  # down to the right (or level), never up
+    assert (ones > 0.5).any() and (ones < -0.5).any()  # other digits still turn either way
+    # Off (the default), 7s turn either way too.
+    either = bar_tilts(random_affine(tf.constant(bars), generator, AugmentSettings(
+        max_shear=0.0, min_scale=1.0, max_scale=1.0, max_shift_pixels=0.0)).numpy())
+    assert (either > 0.5).any() and (either < -0.5).any()

@@ -33,7 +33,7 @@ def test_every_step_training_files_its_model_beside_the_first(tmp_path, mnist):
     model_path, metrics_path = tmp_path / "every.keras", tmp_path / "tiny.json"
     train.main([
         "--data-dir", mnist.source, "--every-step", "--epochs", "1", "--train-limit", "256",
-        "--rotation-degrees", "6",
+        "--rotation-degrees", "6", "--flag-safe-sevens",
         "--validation-size", "256", "--eval-limit", "300", "--drawn-per-digit", "3", "--no-cache",
         "--model-path", str(model_path), "--metrics-path", str(metrics_path),
     ])
@@ -42,4 +42,5 @@ def test_every_step_training_files_its_model_beside_the_first(tmp_path, mnist):
     assert record["path"] == "every.keras" and len(record["readout_accuracy_per_step"]) == 28
     assert record["test_accuracy"] == record["readout_accuracy_per_step"][-1]
     assert record["training"]["temperature"] == 1.0
-    assert record["training"]["augmentation"]["max_rotation_degrees"] == 6  # the flag reached augment
+    assert record["training"]["augmentation"]["max_rotation_degrees"] == 6  # the flags reached augment
+    assert record["training"]["augmentation"]["flag_safe_sevens"] is True
