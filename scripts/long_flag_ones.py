@@ -9,7 +9,8 @@ horizontal (measured on the canvas, from the flag's tip to the top of the stroke
 - the reading test's 100 (scripts/reading_test.py), read by each reader kept in
   docs/reading_test/ and by the model;
 
-and, for comparison, how far the bars of the evaluation's 7s fall by the same measure.
+and, for comparison, how far the bars of the evaluation's 7s fall by the same measure, and how
+many of the 7s whose bars fall most the model reads as 7.
 """
 
 import argparse
@@ -24,6 +25,7 @@ from model.evaluate import DRAWN_PER_DIGIT, DRAWN_SEED
 from scripts.reading_test import model_reads, read_answers, reading_set
 
 ANGLE_BINS = ((0, 35), (35, 40), (40, 45), (45, 50), (50, 90))  # degrees below the horizontal
+RISING_BAR_DEGREES = 10  # a 7 whose bar falls this much (rises to the right) is the one nearest a flag
 READINGS = sorted((Path(__file__).resolve().parent.parent / "docs" / "reading_test").glob("answers-*.txt"))
 
 
@@ -42,12 +44,11 @@ def evaluation_ones(per_digit: int = DRAWN_PER_DIGIT) -> list[Drawing]:
     return [drawing for drawing, label in zip(drawings, labels) if label == 1]
 
 
-def seven_bar_degrees(per_digit: int = DRAWN_PER_DIGIT) -> np.ndarray:
-    """The same angle for the bars of the evaluation's 7s in the seen styles that start with the
-    bar (plain and crossed; the serif 7 starts with its serif)."""
+def evaluation_sevens(per_digit: int = DRAWN_PER_DIGIT) -> list[Drawing]:
+    """The 7s of model.evaluate's seen-style exam that start with the bar (plain and crossed; the
+    serif 7 starts with its serif), in the same order."""
     drawings, _ = drawn_digit_set(per_digit, DRAWN_SEED + 1, held_out=False)  # evaluate's seen-style exam
-    bars = [drawing for drawing in drawings if drawing.digit == 7 and drawing.style in ("plain", "crossed")]
-    return np.array([flag_drop_degrees(drawing) for drawing in bars])
+    return [drawing for drawing in drawings if drawing.digit == 7 and drawing.style in ("plain", "crossed")]
 
 
 def by_angle(angles: np.ndarray, right: np.ndarray) -> list[str]:
@@ -86,10 +87,16 @@ def main(argv=None) -> None:
     print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
     for row in report(args.model_path):
         print("| " + " | ".join(row) + " |")
-    bars = seven_bar_degrees()
+    sevens = evaluation_sevens()
+    bars = np.array([flag_drop_degrees(drawing) for drawing in sevens])
     print(f"\nThe bars of the evaluation's {len(bars)} plain and crossed 7s fall by "
           f"{np.median(bars):.0f} deg (median), {np.percentile(bars, 99):.0f} deg at the 99th percentile, "
           f"{bars.max():.0f} deg at most.")
+    # The other side of the line: 7s whose bars rise most to the right, the way people's often do.
+    read_as_seven = model_reads(sevens, args.model_path) == 7
+    rising = bars >= RISING_BAR_DEGREES
+    print(f"Read as 7: {read_as_seven.sum()} of {len(sevens)}; of those whose bars fall "
+          f"{RISING_BAR_DEGREES} deg or more, {read_as_seven[rising].sum()} of {rising.sum()}.")
 
 
 if __name__ == "__main__":

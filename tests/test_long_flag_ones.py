@@ -30,3 +30,10 @@ def test_every_one_lands_in_one_angle_bin():
             if cell != "-":
                 right, total = map(int, cell.split(" of "))
                 assert 0 <= right <= total
+
+
+def test_the_sevens_measured_are_the_seen_exams_bar_first_sevens():
+    sevens = long_flag_ones.evaluation_sevens(per_digit=40)
+    assert sevens and all(d.digit == 7 and d.style in ("plain", "crossed") for d in sevens)
+    # The bar is drawn first, left to right: level or tipped a little, never a flag's 45 degrees.
+    assert max(long_flag_ones.flag_drop_degrees(d) for d in sevens) < 35
