@@ -30,7 +30,7 @@ from sklearn.preprocessing import StandardScaler
 from model.confidence import FAMILIAR_PERCENTILE, LATE_ROWS, SURE_PROBABILITY, doubts, energy_floor, readout_energy
 from model.config import CONFIG, EVERY_STEP_MODEL_PATH, METRICS_PATH, MODEL_PATH
 from model.data import load_mnist, sha256_of, to_unit_float, validation_split
-from model.drawn_digits import BRUSH_RANGE, drawn_digit_set, render
+from model.drawn_digits import BRUSH_RANGE, Drawing, drawn_digit_set, render
 from model.network import load_model
 from model.not_digits import not_digit_set
 from model.preprocess import to_model_input
@@ -213,11 +213,22 @@ def not_digit_figures(weights: LstmWeights, seed: int, floor: float) -> dict:
     }
 
 
+def exam_seed(held_out: bool = True, seed: int = DRAWN_SEED) -> int:
+    """The seed of the exam's held-out-style drawings, or of its seen-style ones (the next)."""
+    return seed if held_out else seed + 1
+
+
+def exam_drawings(digit: int, held_out: bool = True, per_digit: int = DRAWN_PER_DIGIT) -> list[Drawing]:
+    """The exam's drawings of one digit, in the order drawn_digit_figures reads them."""
+    drawings, labels = drawn_digit_set(per_digit, exam_seed(held_out), held_out=held_out)
+    return [drawing for drawing, label in zip(drawings, labels) if label == digit]
+
+
 def drawn_digit_figures(weights: LstmWeights, temperature: float, floor: float,
                         per_digit: int = DRAWN_PER_DIGIT, seed: int = DRAWN_SEED) -> dict:
     return {
-        "held_out_styles": drawn_group(weights, seed, True, temperature, floor, per_digit),
-        "seen_styles": drawn_group(weights, seed + 1, False, temperature, floor, per_digit),
+        "held_out_styles": drawn_group(weights, exam_seed(True, seed), True, temperature, floor, per_digit),
+        "seen_styles": drawn_group(weights, exam_seed(False, seed), False, temperature, floor, per_digit),
         "held_out_styles_default_brush": drawn_group(weights, seed + 2, True, temperature, floor, per_digit,
                                                      brush_range=(DEFAULT_BRUSH, DEFAULT_BRUSH)),
         "not_digits": not_digit_figures(weights, seed + 3, floor),

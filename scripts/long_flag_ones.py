@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from model.config import MODEL_PATH
-from model.drawn_digits import Drawing, drawn_digit_set
-from model.evaluate import DRAWN_PER_DIGIT, DRAWN_SEED
+from model.drawn_digits import Drawing
+from model.evaluate import DRAWN_PER_DIGIT, exam_drawings
 from scripts.reading_test import model_reads, read_answers, reading_set
 
 ANGLE_BINS = ((0, 35), (35, 40), (40, 45), (45, 50), (50, 90))  # degrees below the horizontal
@@ -38,17 +38,11 @@ def flag_drop_degrees(drawing: Drawing) -> float:
     return math.degrees(math.atan2(tip[1] - top[1], top[0] - tip[0]))  # canvas y points down
 
 
-def evaluation_ones(per_digit: int = DRAWN_PER_DIGIT) -> list[Drawing]:
-    """The long-flag 1s of model.evaluate's held-out exam: the same drawings, in the same order."""
-    drawings, labels = drawn_digit_set(per_digit, DRAWN_SEED, held_out=True)
-    return [drawing for drawing, label in zip(drawings, labels) if label == 1]
-
-
 def evaluation_sevens(per_digit: int = DRAWN_PER_DIGIT) -> list[Drawing]:
     """The 7s of model.evaluate's seen-style exam that start with the bar (plain and crossed; the
     serif 7 starts with its serif), in the same order."""
-    drawings, _ = drawn_digit_set(per_digit, DRAWN_SEED + 1, held_out=False)  # evaluate's seen-style exam
-    return [drawing for drawing in drawings if drawing.digit == 7 and drawing.style in ("plain", "crossed")]
+    return [drawing for drawing in exam_drawings(7, held_out=False, per_digit=per_digit)
+            if drawing.style in ("plain", "crossed")]
 
 
 def by_angle(angles: np.ndarray, right: np.ndarray) -> list[str]:
@@ -62,7 +56,7 @@ def by_angle(angles: np.ndarray, right: np.ndarray) -> list[str]:
 
 def report(model_path: Path = MODEL_PATH, per_digit: int = DRAWN_PER_DIGIT) -> list[list[str]]:
     """Rows of the table: one per reading, each a label and its cells by angle bin."""
-    exam = evaluation_ones(per_digit)
+    exam = exam_drawings(1, per_digit=per_digit)  # the held-out exam's long-flag 1s
     rows = [[f"evaluation's long-flag 1s, the model ({model_path.name})",
              *by_angle(np.array([flag_drop_degrees(d) for d in exam]), model_reads(exam, model_path) == 1)]]
 
