@@ -75,6 +75,8 @@ def random_affine(images: tf.Tensor, generator: tf.random.Generator, settings: A
 
     angle = uniform(-1.0, 1.0) * math.radians(settings.max_rotation_degrees)
     if settings.flag_safe_sevens:
+        if labels is None:
+            raise ValueError("flag_safe_sevens needs the labels, to know which images are 7s")
         angle = tf.where(tf.equal(tf.cast(labels, tf.int32), 7), tf.abs(angle), angle)
     shear = uniform(-settings.max_shear, settings.max_shear)
     scale = uniform(settings.min_scale, settings.max_scale)

@@ -86,7 +86,7 @@ def main(argv=None) -> None:
     print(f"\nThe bars of the evaluation's {len(bars)} plain and crossed 7s fall by "
           f"{np.median(bars):.0f} deg (median), {np.percentile(bars, 99):.0f} deg at the 99th percentile, "
           f"{bars.max():.0f} deg at most.")
-    # The other side of the line: 7s whose bars rise most to the right, the way people's often do.
+    # The other side of the line: the 7s whose bars rise most to the right, the nearest to a flag.
     read_as_seven = model_reads(sevens, args.model_path) == 7
     rising = bars >= RISING_BAR_DEGREES
     print(f"Read as 7: {read_as_seven.sum()} of {len(sevens)}; of those whose bars fall "

@@ -2,7 +2,8 @@
 
 model.evaluate reports how many of each digit's drawings the model reads right; this says what
 the others were taken for, on the same drawings (the held-out styles' exam, or with --seen the
-seen styles'), for one model file. Prints one line, e.g. "6 (small loop): 6 952, 8 43, 5 5".
+seen styles'), for one model file. Prints one line, e.g.
+"6 (small loop) read by model/row_lstm.keras: 6 952, 8 43, 5 5" (the digit read, how many times).
 """
 
 import argparse

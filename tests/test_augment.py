@@ -68,3 +68,5 @@ def test_flag_safe_sevens_tip_only_sevens_bars_down_to_the_right():
     either = bar_tilts(random_affine(tf.constant(bars), generator, AugmentSettings(
         max_shear=0.0, min_scale=1.0, max_scale=1.0, max_shift_pixels=0.0)).numpy())
     assert (either > 0.5).any() and (either < -0.5).any()
+    with pytest.raises(ValueError, match="labels"):
+        random_affine(tf.constant(bars), generator, settings)  # which are the 7s?
