@@ -47,7 +47,8 @@ MLP_HIDDEN = 64  # the "bigger head" of the alternatives table: 128 -> 64 -> 10
 DRAWN_PER_DIGIT = 1_000
 # The drawn evaluation is one fixed exam: the same drawings whatever seed a model was trained with,
 # so that two models' figures differ by the models alone. (Until 2026-11-30 the exam's seed
-# followed the training seed; for the shipped model, trained with the default seed, it is the same.)
+# followed the training seed; for the model shipped until 1 December, trained with the default
+# seed, it was the same.)
 # Its seed is one that training's drawings (the training seed and the next) never use.
 DRAWN_SEED = 11_234
 CALIBRATION_BINS = 15

@@ -44,6 +44,9 @@ DRAWN_VALIDATION_PER_DIGIT = 100
 # scripted drawings' own warp) lifted the small-loop 6 but sank the long-flag 1 (see the README).
 RESTROKE_PROPORTIONS = 0.0
 AUGMENT = True
+# On: rotation turns training 7s only the way that tips the bar down to the right, never up like a
+# 1's flag. It lifted the long-flag 1 at three seeds of three and shipped with seed 1238 (README).
+FLAG_SAFE_SEVENS = True
 CACHE_DIR = Path("~/.cache/row-lstm-explorer").expanduser()  # canvas-style sets take ~3 min to make
 
 
@@ -64,7 +67,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-augment", dest="augment", action="store_false", default=AUGMENT)
     parser.add_argument("--rotation-degrees", type=float, default=AugmentSettings.max_rotation_degrees,
                         help="random rotation of training images, degrees either way at most")
-    parser.add_argument("--flag-safe-sevens", action="store_true",
+    parser.add_argument("--flag-safe-sevens", action=argparse.BooleanOptionalAction, default=FLAG_SAFE_SEVENS,
                         help="rotate training 7s only the way that tips the bar down to the right")
     parser.add_argument("--elastic-pixels", type=float, default=AugmentSettings.max_elastic_pixels,
                         help="elastic distortion of training images, RMS pixels at most (0: off)")

@@ -27,13 +27,14 @@ def test_training_runs_end_to_end_and_writes_a_loadable_model(tmp_path, mnist):
     assert len(metrics["probe_accuracy_per_step"]["h"]) == 28
     # Trained with its own seed, and examined on the same drawings as every other model.
     assert metrics["seed"] == 7 and metrics["drawn_digits"]["seed"] == evaluate.DRAWN_SEED
+    assert metrics["training"]["augmentation"]["flag_safe_sevens"] is True  # on unless turned off
 
 
 def test_every_step_training_files_its_model_beside_the_first(tmp_path, mnist):
     model_path, metrics_path = tmp_path / "every.keras", tmp_path / "tiny.json"
     train.main([
         "--data-dir", mnist.source, "--every-step", "--epochs", "1", "--train-limit", "256",
-        "--rotation-degrees", "6", "--flag-safe-sevens",
+        "--rotation-degrees", "6", "--no-flag-safe-sevens",
         "--validation-size", "256", "--eval-limit", "300", "--drawn-per-digit", "3", "--no-cache",
         "--model-path", str(model_path), "--metrics-path", str(metrics_path),
     ])
@@ -43,4 +44,4 @@ def test_every_step_training_files_its_model_beside_the_first(tmp_path, mnist):
     assert record["test_accuracy"] == record["readout_accuracy_per_step"][-1]
     assert record["training"]["temperature"] == 1.0
     assert record["training"]["augmentation"]["max_rotation_degrees"] == 6  # the flags reached augment
-    assert record["training"]["augmentation"]["flag_safe_sevens"] is True
+    assert record["training"]["augmentation"]["flag_safe_sevens"] is False
