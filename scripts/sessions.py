@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from model.config import MODEL_PATH
-from model.drawn_digits import STYLES, Drawing, random_drawing, render
+from model.drawn_digits import CANVAS_SIZE, STYLES, Drawing, random_drawing, render
 from model.network import load_model
 from model.preprocess import to_model_input
 from model.trace import LstmWeights, trace
@@ -32,7 +32,8 @@ def known_drawings(count: int, seed: int = 0) -> list[Drawing]:
     digits that have a one-stroke style (one stroke, one send: the latency is that of one run).
     The browser paints strokes a little differently from Pillow (Fabric.js smooths the path),
     so only drawings that stay unambiguous under a change of brush make a fair check of what
-    the page shows."""
+    the page shows. And only drawings whose every point lies on the canvas: a mouse pressed
+    past its edge draws nothing there."""
     weights = LstmWeights.from_keras(load_model(MODEL_PATH))
     digits = [digit for digit, styles in STYLES.items() if any(len(style.strokes) == 1 for style in styles)]
     rng = np.random.default_rng(seed)
@@ -44,7 +45,7 @@ def known_drawings(count: int, seed: int = 0) -> list[Drawing]:
             raise RuntimeError(f"found only {len(chosen)} of {count} confidently read drawings")
         digit = digits[len(chosen) % len(digits)]
         drawing = replace(random_drawing(digit, rng), brush_width=APP_BRUSH)
-        if len(drawing.strokes) != 1:
+        if len(drawing.strokes) != 1 or not on_canvas(drawing):
             continue
         variants = np.stack([to_model_input(render(replace(drawing, brush_width=APP_BRUSH + change)))
                              for change in BRUSH_TOLERANCE])
@@ -52,6 +53,13 @@ def known_drawings(count: int, seed: int = 0) -> list[Drawing]:
         if (probabilities[:, digit] >= CONFIDENT).all():
             chosen.append(drawing)
     return chosen
+
+
+def on_canvas(drawing: Drawing) -> bool:
+    """Every point of every stroke inside the canvas. Random placement can push a point of a
+    large drawing a pixel or two past the edge, which Pillow clips but a mouse cannot draw."""
+    points = np.concatenate([np.asarray(stroke, dtype=float) for stroke in drawing.strokes])
+    return bool(((points >= 0) & (points < CANVAS_SIZE)).all())
 
 
 @dataclass
