@@ -24,6 +24,9 @@ class AugmentSettings:
     min_scale: float = 0.85
     max_scale: float = 1.1
     max_shift_pixels: float = 2.0
+    # Widen or narrow each image by a factor of up to this either way (1: off, and nothing drawn, so
+    # that runs without it repeat exactly). A 1's flag gets longer with it, as some writers draw it.
+    max_stretch: float = 1.0
     max_stroke_change: float = 0.7  # blend weight towards a one-pixel thicker or thinner stroke
     max_elastic_pixels: float = 0.0  # root-mean-square displacement of the elastic field, at most (0: off)
     elastic_smoothness: float = 4.0  # the field's Gaussian smoothing, sigma in pixels (Simard's 4)
@@ -64,7 +67,7 @@ def change_stroke_width(images: tf.Tensor, amount: tf.Tensor) -> tf.Tensor:
 
 def random_affine(images: tf.Tensor, generator: tf.random.Generator, settings: AugmentSettings,
                   labels: tf.Tensor | None = None):
-    """Rotate, slant, scale and shift each image about its centre, with bilinear resampling.
+    """Rotate, slant, scale, stretch and shift each image about its centre, with bilinear resampling.
 
     The angle is clockwise on screen (rows count downwards): a positive angle tips a level bar
     down to the right. `labels` are needed only for `settings.flag_safe_sevens`."""
@@ -80,13 +83,17 @@ def random_affine(images: tf.Tensor, generator: tf.random.Generator, settings: A
         angle = tf.where(tf.equal(tf.cast(labels, tf.int32), 7), tf.abs(angle), angle)
     shear = uniform(-settings.max_shear, settings.max_shear)
     scale = uniform(settings.min_scale, settings.max_scale)
+    stretch = tf.ones_like(scale)  # the width's extra factor
+    if settings.max_stretch > 1.0:
+        stretch = tf.exp(uniform(-1.0, 1.0) * math.log(settings.max_stretch))
     shift_x = uniform(-settings.max_shift_pixels, settings.max_shift_pixels)
     shift_y = uniform(-settings.max_shift_pixels, settings.max_shift_pixels)
 
-    # Forward map A = rotation @ shear @ scale; the resampler needs its inverse, output -> input.
+    # Forward map A = rotation @ shear @ diag(scale * stretch, scale); the resampler needs its
+    # inverse, output -> input.
     cos, sin = tf.cos(angle), tf.sin(angle)
-    a00, a01 = cos * scale, (cos * shear - sin) * scale
-    a10, a11 = sin * scale, (sin * shear + cos) * scale
+    a00, a01 = cos * scale * stretch, (cos * shear - sin) * scale
+    a10, a11 = sin * scale * stretch, (sin * shear + cos) * scale
     det = a00 * a11 - a01 * a10
     m00, m01, m10, m11 = a11 / det, -a01 / det, -a10 / det, a00 / det
 

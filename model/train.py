@@ -69,6 +69,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="random rotation of training images, degrees either way at most")
     parser.add_argument("--flag-safe-sevens", action=argparse.BooleanOptionalAction, default=FLAG_SAFE_SEVENS,
                         help="rotate training 7s only the way that tips the bar down to the right")
+    parser.add_argument("--max-stretch", type=float, default=AugmentSettings.max_stretch,
+                        help="widen or narrow training images by up to this factor either way (1: off)")
     parser.add_argument("--elastic-pixels", type=float, default=AugmentSettings.max_elastic_pixels,
                         help="elastic distortion of training images, RMS pixels at most (0: off)")
     parser.add_argument("--seed", type=int, default=CONFIG.seed)
@@ -162,7 +164,7 @@ def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
 def main(argv=None) -> None:
     args = parse_args(argv)
     keras.utils.set_random_seed(args.seed)
-    settings = AugmentSettings(max_rotation_degrees=args.rotation_degrees,
+    settings = AugmentSettings(max_rotation_degrees=args.rotation_degrees, max_stretch=args.max_stretch,
                                max_elastic_pixels=args.elastic_pixels, flag_safe_sevens=args.flag_safe_sevens)
 
     # --- data ---------------------------------------------------------------------------------

@@ -70,3 +70,19 @@ def test_flag_safe_sevens_tip_only_sevens_bars_down_to_the_right():
     assert (either > 0.5).any() and (either < -0.5).any()
     with pytest.raises(ValueError, match="labels"):
         random_affine(tf.constant(bars), generator, settings)  # which are the 7s?
+
+
+def test_stretch_widens_and_narrows_images_but_keeps_their_height():
+    blocks = np.zeros((64, 28, 28), np.float32)
+    blocks[:, 9:19, 9:19] = 1.0  # a 10 x 10 square in the middle
+    settings = AugmentSettings(max_rotation_degrees=0.0, max_shear=0.0, min_scale=1.0, max_scale=1.0,
+                               max_shift_pixels=0.0, max_stretch=1.3)
+    stretched = random_affine(tf.constant(blocks), tf.random.Generator.from_seed(3), settings).numpy()
+    widths = stretched.sum(axis=(1, 2)) / 10.0  # ink per row, over the 10 rows the square spans
+    assert widths.min() > 10 / 1.3 - 0.5 and widths.max() < 10 * 1.3 + 0.5
+    assert (widths < 9).any() and (widths > 11).any()  # both ways
+    assert np.allclose(stretched[:, :9].sum(axis=(1, 2)), 0) and np.allclose(stretched[:, 19:].sum(axis=(1, 2)), 0)
+    # Off (the default): the square comes back as it was.
+    unchanged = random_affine(tf.constant(blocks), tf.random.Generator.from_seed(3),
+                              replace(settings, max_stretch=1.0)).numpy()
+    assert np.allclose(unchanged, blocks, atol=1e-5)
