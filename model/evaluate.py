@@ -51,6 +51,8 @@ DRAWN_PER_DIGIT = 1_000
 # seed, it was the same.)
 # Its seed is one that training's drawings (the training seed and the next) never use.
 DRAWN_SEED = 11_234
+# The exam's parts, in metrics.json's drawn_digits; each is drawn with DRAWN_SEED + its place here.
+EXAM_PARTS = ("held_out_styles", "seen_styles", "held_out_styles_default_brush", "not_digits")
 CALIBRATION_BINS = 15
 CONFIDENT = 0.9  # a misread shown with at least this probability is a confident mistake
 BRUSH_BUCKETS = ((8, 16), (16, 24), (24, 32), (32, 40))  # canvas px; the page's default is 22
@@ -214,25 +216,29 @@ def not_digit_figures(weights: LstmWeights, seed: int, floor: float) -> dict:
     }
 
 
-def exam_seed(held_out: bool = True, seed: int = DRAWN_SEED) -> int:
-    """The seed of the exam's held-out-style drawings, or of its seen-style ones (the next)."""
-    return seed if held_out else seed + 1
+def exam_seed(part: str, seed: int = DRAWN_SEED) -> int:
+    """The seed of one of the exam's parts: its place in EXAM_PARTS after the exam's own seed."""
+    return seed + EXAM_PARTS.index(part)
 
 
 def exam_drawings(digit: int, held_out: bool = True, per_digit: int = DRAWN_PER_DIGIT) -> list[Drawing]:
     """The exam's drawings of one digit, in the order drawn_digit_figures reads them."""
-    drawings, labels = drawn_digit_set(per_digit, exam_seed(held_out), held_out=held_out)
+    part = "held_out_styles" if held_out else "seen_styles"
+    drawings, labels = drawn_digit_set(per_digit, exam_seed(part), held_out=held_out)
     return [drawing for drawing, label in zip(drawings, labels) if label == digit]
 
 
 def drawn_digit_figures(weights: LstmWeights, temperature: float, floor: float,
                         per_digit: int = DRAWN_PER_DIGIT, seed: int = DRAWN_SEED) -> dict:
+    seeds = {part: exam_seed(part, seed) for part in EXAM_PARTS}
     return {
-        "held_out_styles": drawn_group(weights, exam_seed(True, seed), True, temperature, floor, per_digit),
-        "seen_styles": drawn_group(weights, exam_seed(False, seed), False, temperature, floor, per_digit),
-        "held_out_styles_default_brush": drawn_group(weights, seed + 2, True, temperature, floor, per_digit,
+        "held_out_styles": drawn_group(weights, seeds["held_out_styles"], True, temperature, floor,
+                                       per_digit),
+        "seen_styles": drawn_group(weights, seeds["seen_styles"], False, temperature, floor, per_digit),
+        "held_out_styles_default_brush": drawn_group(weights, seeds["held_out_styles_default_brush"], True,
+                                                     temperature, floor, per_digit,
                                                      brush_range=(DEFAULT_BRUSH, DEFAULT_BRUSH)),
-        "not_digits": not_digit_figures(weights, seed + 3, floor),
+        "not_digits": not_digit_figures(weights, seeds["not_digits"], floor),
         "per_digit": per_digit,
         "seed": seed,
         "brush_range": list(BRUSH_RANGE),

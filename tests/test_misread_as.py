@@ -13,7 +13,8 @@ def test_exam_drawings_are_one_digits_share_of_each_exam():
     assert len(held_out) == len(seen) == 12 and all(d.digit == 6 for d in held_out + seen)
     assert {d.style for d in held_out} == {s.name for s in STYLES[6] if s.held_out}
     assert {d.style for d in seen} <= {s.name for s in STYLES[6] if not s.held_out}
-    assert evaluate.exam_seed(True) == evaluate.DRAWN_SEED != evaluate.exam_seed(False)
+    assert evaluate.exam_seed("held_out_styles") == evaluate.DRAWN_SEED != evaluate.exam_seed("seen_styles")
+    assert len({evaluate.exam_seed(part) for part in evaluate.EXAM_PARTS}) == len(evaluate.EXAM_PARTS)
 
 
 def test_every_drawing_is_counted_once(capsys, monkeypatch):
