@@ -17,9 +17,7 @@ from model.data import MnistFileError, data_dir_from_env, load_mnist_if_availabl
 from model.preprocess import to_model_input
 from model.trace import LstmWeights
 
-CANVAS_SIZE = 280  # px, square; the digit is cropped and scaled to 20 x 20 anyway
 INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
-BRUSH_WIDTHS, DEFAULT_BRUSH = (8, 40), 22
 SOURCES = (":material/draw: Draw", ":material/apps: MNIST test digits")
 GALLERY_COLUMNS = 4
 TOOLBAR_PIN = (Path(__file__).with_name("assets") / "canvas_toolbar.js").read_text()  # see the file for why
@@ -63,8 +61,8 @@ def canvas_ui(linked: links.Drawing | None, compact: bool) -> tuple[bytes | None
     st.space("small")  # room for the canvas's floating toolbar (with the gap of the st.html below) ...
     st.html(f"<script>{TOOLBAR_PIN}</script>", unsafe_allow_javascript=True)  # ... pinned there
     try:
-        drawing = st_canvas(stroke_width=st.session_state.get("brush", DEFAULT_BRUSH), stroke_color=INK,
-                            background_color=PAPER, height=CANVAS_SIZE, width=CANVAS_SIZE,
+        drawing = st_canvas(stroke_width=st.session_state.get("brush", config.DEFAULT_BRUSH), stroke_color=INK,
+                            background_color=PAPER, height=config.CANVAS_SIZE, width=config.CANVAS_SIZE,
                             drawing_mode="freedraw", return_image_data=True, key=f"canvas_{generation}",
                             initial_drawing=links.canvas_drawing(linked.strokes, INK) if linked else None)
         png = drawing.image_bytes
@@ -75,7 +73,7 @@ def canvas_ui(linked: links.Drawing | None, compact: bool) -> tuple[bytes | None
         png, count, strokes = None, 0, ()
     brush, clear = st.columns([3, 1], vertical_alignment="bottom")
     if not compact:
-        brush.slider("Brush width", *BRUSH_WIDTHS, DEFAULT_BRUSH, key="brush")
+        brush.slider("Brush width", *config.BRUSH_RANGE, config.DEFAULT_BRUSH, key="brush")
     clear.button("Clear", on_click=clear_canvas, args=(generation,), width="stretch",
                  help="Wipe the canvas (the bin in its toolbar does the same)")
     if not compact:

@@ -8,6 +8,11 @@ MODEL_PATH = MODEL_DIR / "row_lstm.keras"  # the readout trained on h_28 only: t
 # The same architecture trained with its readout applied, and its loss averaged, at every step.
 EVERY_STEP_MODEL_PATH = MODEL_DIR / "row_lstm_every_step.keras"
 METRICS_PATH = MODEL_DIR / "metrics.json"
+# The page's square drawing canvas, in CSS pixels; scripted drawings and the browser tests' mouse
+# use the same frame. The digit is cropped and scaled to 20 x 20 anyway.
+CANVAS_SIZE = 280
+BRUSH_RANGE = (8, 40)  # the page's brush-width slider, canvas px; the scripted drawings use it too
+DEFAULT_BRUSH = 22
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-CANVAS_SIZE = 280
-BRUSH_RANGE = (8.0, 40.0)  # canvas pixels: the page's brush slider
+from model.config import BRUSH_RANGE, CANVAS_SIZE
+
 HEIGHT_RANGE = (0.32, 0.9)  # digit height as a share of the canvas: 90 to 250 px on 280
 PROPORTIONS = 0.08  # how far a style's parts move relative to each other (unit box), at most
 MAX_SEGMENT = 0.08  # strokes are resampled to at most this step (unit box) before jitter

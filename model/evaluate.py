@@ -28,9 +28,10 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 from model.confidence import FAMILIAR_PERCENTILE, LATE_ROWS, SURE_PROBABILITY, doubts, energy_floor, readout_energy
-from model.config import CONFIG, EVERY_STEP_MODEL_PATH, METRICS_PATH, MODEL_PATH
+from model.config import (BRUSH_RANGE, CONFIG, DEFAULT_BRUSH, EVERY_STEP_MODEL_PATH, METRICS_PATH,
+                          MODEL_PATH)
 from model.data import load_mnist, sha256_of, to_unit_float, validation_split
-from model.drawn_digits import BRUSH_RANGE, Drawing, drawn_digit_set, render
+from model.drawn_digits import Drawing, drawn_digit_set, render
 from model.network import load_model
 from model.not_digits import not_digit_set
 from model.preprocess import to_model_input
@@ -59,7 +60,6 @@ BRUSH_BUCKETS = ((8, 16), (16, 24), (24, 32), (32, 40))  # canvas px; the page's
 # The ink's longer side, canvas px of 280. Drawings are made 90-250 px tall; a turn or a warp
 # takes the odd one a little under 90, so the smallest bucket starts at 0.
 SIZE_BUCKETS = ((0, 130), (130, 180), (180, 281))
-DEFAULT_BRUSH = 22
 NOT_DIGITS_PER_SHAPE = 50
 
 

@@ -29,8 +29,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from model.config import CANVAS_SIZE
+
 REPO = Path(__file__).resolve().parents[1]
-CANVAS_SIZE = 280  # the app's canvas, in CSS pixels; drawn_digits strokes use the same frame
 
 # Selectors. Playwright's CSS engine pierces the canvas component's open shadow root.
 CANVAS = "[data-testid='stBidiComponentIsolated'] canvas.upper-canvas"
