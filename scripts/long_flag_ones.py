@@ -10,7 +10,9 @@ horizontal (measured on the canvas, from the flag's tip to the top of the stroke
   docs/reading_test/ and by the model;
 
 and, for comparison, how far the bars of the evaluation's 7s fall by the same measure, and how
-many of the 7s whose bars fall most the model reads as 7.
+many of the 7s whose bars fall most the model reads as 7. A 1's stem stands upright and a 7's
+leans, so it also prints how many of the seen exam's 7s with upright stems the model reads as 7:
+a model that tells a 1 by its stem alone would miss those.
 """
 
 import argparse
@@ -26,6 +28,7 @@ from scripts.reading_test import model_reads, read_answers, reading_set
 
 ANGLE_BINS = ((0, 35), (35, 40), (40, 45), (45, 50), (50, 90))  # degrees below the horizontal
 RISING_BAR_DEGREES = 10  # a 7 whose bar falls this much (rises to the right) is the one nearest a flag
+UPRIGHT_STEM_DEGREES = 10  # a 7 whose stem leans less than this from vertical stands like a 1's stem
 READINGS = sorted((Path(__file__).resolve().parent.parent / "docs" / "reading_test").glob("answers-*.txt"))
 
 
@@ -36,6 +39,15 @@ def flag_drop_degrees(drawing: Drawing) -> float:
     stroke = np.asarray(drawing.strokes[0])
     tip, top = stroke[0], stroke[stroke[:, 1].argmin()]
     return math.degrees(math.atan2(tip[1] - top[1], top[0] - tip[0]))  # canvas y points down
+
+
+def stem_lean_degrees(drawing: Drawing) -> float:
+    """How far a 7's stem leans from vertical, in degrees, positive with its foot to the left (as
+    most 7s lean): from the first stroke's top-right corner (where bar meets stem; the point with
+    the largest x - y, canvas y pointing down) to its end."""
+    stroke = np.asarray(drawing.strokes[0])
+    corner, foot = stroke[(stroke[:, 0] - stroke[:, 1]).argmax()], stroke[-1]
+    return math.degrees(math.atan2(corner[0] - foot[0], foot[1] - corner[1]))
 
 
 def evaluation_sevens(per_digit: int = DRAWN_PER_DIGIT) -> list[Drawing]:
@@ -91,6 +103,12 @@ def main(argv=None) -> None:
     rising = bars >= RISING_BAR_DEGREES
     print(f"Read as 7: {read_as_seven.sum()} of {len(sevens)}; of those whose bars fall "
           f"{RISING_BAR_DEGREES} deg or more, {read_as_seven[rising].sum()} of {rising.sum()}.")
+    every_seven = exam_drawings(7, held_out=False)  # serif 7s too
+    upright = np.array([abs(stem_lean_degrees(drawing)) < UPRIGHT_STEM_DEGREES for drawing in every_seven])
+    read_as_seven = model_reads(every_seven, args.model_path) == 7
+    print(f"Of the seen exam's {len(every_seven)} 7s, those whose stems lean less than "
+          f"{UPRIGHT_STEM_DEGREES} deg from vertical: {read_as_seven[upright].sum()} of {upright.sum()} "
+          "read as 7.")
 
 
 if __name__ == "__main__":

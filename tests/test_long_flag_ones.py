@@ -18,6 +18,16 @@ def test_the_flag_angle_is_its_fall_from_tip_to_top(strokes, degrees):
     assert long_flag_ones.flag_drop_degrees(drawing) == pytest.approx(degrees, abs=0.1)
 
 
+@pytest.mark.parametrize("strokes, degrees", [
+    ([[(10, 10), (90, 10), (30, 90)]], 36.9),  # a stem falling 80 px while it moves 60 px left
+    ([[(10, 30), (10, 10), (90, 10), (90, 90)]], 0.0),  # a serif first, then an upright stem
+    ([[(10, 10), (50, 10), (70, 90)]], -14.0),  # a foot to the right
+])
+def test_a_sevens_stem_leans_from_its_corner_to_its_foot(strokes, degrees):
+    drawing = Drawing(7, strokes, brush_width=20)
+    assert long_flag_ones.stem_lean_degrees(drawing) == pytest.approx(degrees, abs=0.1)
+
+
 def test_every_one_lands_in_one_angle_bin():
     rows = long_flag_ones.report(per_digit=20)
     counted = [sum(int(total) for _, total in re.findall(r"(\d+) of (\d+)", " ".join(row[1:])))
