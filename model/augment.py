@@ -33,6 +33,9 @@ class AugmentSettings:
     # Rotate 7s only clockwise (on screen), the way that tips the bar down to the right, so that no
     # rotation lifts a 7's bar up to the right like a 1's flag (off: every digit turns either way).
     flag_safe_sevens: bool = False
+    # Turn 1s only clockwise, by up to this many degrees (0: off, and nothing drawn, so that runs
+    # without it repeat exactly). Clockwise flattens a 1's flag, as writers of long flags draw it.
+    flat_flag_ones_degrees: float = 0.0
 
 
 def _cross_neighbours(images: tf.Tensor) -> tf.Tensor:
@@ -70,7 +73,8 @@ def random_affine(images: tf.Tensor, generator: tf.random.Generator, settings: A
     """Rotate, slant, scale, stretch and shift each image about its centre, with bilinear resampling.
 
     The angle is clockwise on screen (rows count downwards): a positive angle tips a level bar
-    down to the right. `labels` are needed only for `settings.flag_safe_sevens`."""
+    down to the right. `labels` are needed only for `settings.flag_safe_sevens` and
+    `settings.flat_flag_ones_degrees`."""
     batch = tf.shape(images)[0]
 
     def uniform(low, high):
@@ -81,6 +85,11 @@ def random_affine(images: tf.Tensor, generator: tf.random.Generator, settings: A
         if labels is None:
             raise ValueError("flag_safe_sevens needs the labels, to know which images are 7s")
         angle = tf.where(tf.equal(tf.cast(labels, tf.int32), 7), tf.abs(angle), angle)
+    if settings.flat_flag_ones_degrees > 0:
+        if labels is None:
+            raise ValueError("flat_flag_ones_degrees needs the labels, to know which images are 1s")
+        clockwise = uniform(0.0, 1.0) * math.radians(settings.flat_flag_ones_degrees)
+        angle = tf.where(tf.equal(tf.cast(labels, tf.int32), 1), clockwise, angle)
     shear = uniform(-settings.max_shear, settings.max_shear)
     scale = uniform(settings.min_scale, settings.max_scale)
     stretch = tf.ones_like(scale)  # the width's extra factor
@@ -164,7 +173,7 @@ def elastic_distortion(images: tf.Tensor, generator: tf.random.Generator, settin
 def augment(images: tf.Tensor, generator: tf.random.Generator, settings: AugmentSettings,
             labels: tf.Tensor | None = None):
     """(B, 28, 28) float32 in [0, 1] -> the same shape, randomly redrawn. labels (B,): the digits,
-    needed only for `settings.flag_safe_sevens`."""
+    needed only for `settings.flag_safe_sevens` and `settings.flat_flag_ones_degrees`."""
     amount = generator.uniform([tf.shape(images)[0]], -1.0, 1.0) * settings.max_stroke_change
     images = change_stroke_width(images, amount)
     if settings.max_elastic_pixels > 0:

@@ -69,6 +69,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="random rotation of training images, degrees either way at most")
     parser.add_argument("--flag-safe-sevens", action=argparse.BooleanOptionalAction, default=FLAG_SAFE_SEVENS,
                         help="rotate training 7s only the way that tips the bar down to the right")
+    parser.add_argument("--flat-flag-ones", type=float, default=AugmentSettings.flat_flag_ones_degrees,
+                        help="rotate training 1s only clockwise (flatter flags), up to this many degrees "
+                             "(0: off)")
     parser.add_argument("--max-stretch", type=float, default=AugmentSettings.max_stretch,
                         help="widen or narrow training images by up to this factor either way (1: off)")
     parser.add_argument("--elastic-pixels", type=float, default=AugmentSettings.max_elastic_pixels,
@@ -165,7 +168,8 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     keras.utils.set_random_seed(args.seed)
     settings = AugmentSettings(max_rotation_degrees=args.rotation_degrees, max_stretch=args.max_stretch,
-                               max_elastic_pixels=args.elastic_pixels, flag_safe_sevens=args.flag_safe_sevens)
+                               max_elastic_pixels=args.elastic_pixels, flag_safe_sevens=args.flag_safe_sevens,
+                               flat_flag_ones_degrees=args.flat_flag_ones)
 
     # --- data ---------------------------------------------------------------------------------
     mnist = load_mnist(args.data_dir)

@@ -72,6 +72,22 @@ def test_flag_safe_sevens_tip_only_sevens_bars_down_to_the_right():
         random_affine(tf.constant(bars), generator, settings)  # which are the 7s?
 
 
+def test_flat_flag_ones_turn_only_ones_and_only_clockwise():
+    bars = np.zeros((64, 28, 28), np.float32)
+    bars[:, 13:15, 4:24] = 1.0
+    settings = AugmentSettings(max_shear=0.0, min_scale=1.0, max_scale=1.0, max_shift_pixels=0.0,
+                               flat_flag_ones_degrees=24.0)
+    labels = np.array([1, 3] * 32)
+    tilts = bar_tilts(random_affine(tf.constant(bars), tf.random.Generator.from_seed(5), settings,
+                                    tf.constant(labels)).numpy())
+    ones, threes = tilts[labels == 1], tilts[labels == 3]
+    assert ones.min() > -0.05 and (ones > 0).mean() > 0.9  # clockwise: tips a level bar down to the right
+    assert ones.max() > threes.max()  # further than the 12 degrees every digit turns
+    assert (threes > 0.5).any() and (threes < -0.5).any()  # other digits still turn either way
+    with pytest.raises(ValueError, match="labels"):
+        random_affine(tf.constant(bars), tf.random.Generator.from_seed(5), settings)
+
+
 def test_stretch_widens_and_narrows_images_but_keeps_their_height():
     blocks = np.zeros((64, 28, 28), np.float32)
     blocks[:, 9:19, 9:19] = 1.0  # a 10 x 10 square in the middle
