@@ -126,6 +126,12 @@ STYLES: dict[int, list[Style]] = {
 }
 
 
+# Not in STYLES, so no exam draws it: a 1 whose flag is midway in length and slope between the seen
+# "flag" and the held-out "long flag", for training runs that ask for it
+# (`python -m model.train --medium-flag-ones`; off by default, see the README).
+MEDIUM_FLAG_ONE = Style("medium flag", ([(0.13, 0.32), (0.58, 0.0), (0.58, 1.0)],))
+
+
 @dataclass(frozen=True)
 class Drawing:
     digit: int
@@ -173,15 +179,17 @@ def _smoothed(points: np.ndarray) -> np.ndarray:
 
 
 def random_drawing(digit: int, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE,
-                   held_out: bool | None = None, **placement) -> Drawing:
+                   held_out: bool | None = None, extra_styles: dict[int, list[Style]] | None = None,
+                   **placement) -> Drawing:
     """One of the digit's styles with its own proportions, at a random size, position, slant,
     rotation and brush width.
 
     held_out: None draws from every style, True only from held-out styles, False only from the
-    styles used for training. `placement` goes to `random_placement` (jitter, brush_range,
-    height_range, proportions).
+    styles used for training. extra_styles: more styles per digit to draw from, beside STYLES.
+    `placement` goes to `random_placement` (jitter, brush_range, height_range, proportions).
     """
     styles = [s for s in STYLES[digit] if held_out is None or s.held_out == held_out]
+    styles += (extra_styles or {}).get(digit, [])
     style = styles[rng.integers(len(styles))]
     strokes, brush_width = random_placement(style.strokes, rng, canvas_size, **placement)
     return Drawing(digit, strokes, brush_width=brush_width, style=style.name)

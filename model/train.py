@@ -76,6 +76,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="widen or narrow training images by up to this factor either way (1: off)")
     parser.add_argument("--elastic-pixels", type=float, default=AugmentSettings.max_elastic_pixels,
                         help="elastic distortion of training images, RMS pixels at most (0: off)")
+    parser.add_argument("--medium-flag-ones", action="store_true",
+                        help="add scripted 1s with a flag midway between the seen and the held-out flag")
     parser.add_argument("--seed", type=int, default=CONFIG.seed)
     parser.add_argument("--train-limit", type=int, help="train on only this many images (smoke tests)")
     parser.add_argument("--eval-limit", type=int, help="evaluate on only this many images (smoke tests)")
@@ -90,9 +92,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def drawn_inputs(per_digit: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Scripted drawings in the seen styles, rendered and preprocessed as the page would."""
-    drawings, labels = drawn_digits.drawn_digit_set(per_digit, seed, held_out=False)
+def drawn_inputs(per_digit: int, seed: int, medium_flag_ones: bool = False):
+    """Scripted drawings in the seen styles, rendered and preprocessed as the page would:
+    (images, labels)."""
+    extra_styles = {1: [drawn_digits.MEDIUM_FLAG_ONE]} if medium_flag_ones else None
+    drawings, labels = drawn_digits.drawn_digit_set(per_digit, seed, held_out=False, extra_styles=extra_styles)
     images = np.stack([preprocess.to_model_input(drawn_digits.render(d)) for d in drawings])
     return images.astype(np.float32), labels.astype(np.uint8)
 
@@ -104,7 +108,8 @@ def canvas_style_sets(mnist, train_index, validation_index, args):
     for module in (restroke, drawn_digits, preprocess):
         key.update(Path(module.__file__).read_bytes())
     key.update(repr((args.seed, args.drawn_per_digit, args.restroke, args.restroke_proportions,
-                     train_index[:50].tolist(), len(train_index), len(validation_index))).encode())
+                     args.medium_flag_ones, train_index[:50].tolist(), len(train_index),
+                     len(validation_index))).encode())
     cache = CACHE_DIR / f"canvas-style-{key.hexdigest()[:16]}.npz"
     if args.cache and cache.exists():
         saved = np.load(cache, allow_pickle=False)
@@ -118,8 +123,9 @@ def canvas_style_sets(mnist, train_index, validation_index, args):
             images, kept = restroke.restroke_set(mnist.train_images[index], rng, proportions)
             parts[split].append((images, mnist.train_labels[index][kept]))
     if args.drawn_per_digit:
-        parts["train"].append(drawn_inputs(args.drawn_per_digit, args.seed))
-        parts["validation"].append(drawn_inputs(DRAWN_VALIDATION_PER_DIGIT, args.seed + 1))
+        parts["train"].append(drawn_inputs(args.drawn_per_digit, args.seed, args.medium_flag_ones))
+        parts["validation"].append(
+            drawn_inputs(DRAWN_VALIDATION_PER_DIGIT, args.seed + 1, args.medium_flag_ones))
 
     def joined(split):
         if not parts[split]:

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from model.drawn_digits import (BRUSH_RANGE, CANVAS_SIZE, PROPORTIONS, STYLES, proportion_warp, drawn_digit_set,
-                                 random_drawing, render)
+from model.drawn_digits import (BRUSH_RANGE, CANVAS_SIZE, MEDIUM_FLAG_ONE, PROPORTIONS, STYLES, proportion_warp,
+                                 drawn_digit_set, random_drawing, render)
 from model.preprocess import to_model_input
 
 
@@ -29,6 +29,23 @@ def test_held_out_choice_is_respected(held_out):
         allowed = {style.name for style in styles if style.held_out == held_out}
         drawn = {random_drawing(digit, rng, held_out=held_out).style for _ in range(20)}
         assert drawn <= allowed, (digit, drawn, allowed)
+
+
+def test_extra_styles_join_their_digit_s_seen_styles():
+    widened, labels = drawn_digit_set(per_digit=40, seed=3, held_out=False, extra_styles={1: [MEDIUM_FLAG_ONE]})
+    styles = {digit: {d.style for d, label in zip(widened, labels) if label == digit} for digit in range(10)}
+    seen_ones = {style.name for style in STYLES[1] if not style.held_out}
+    assert styles[1] == seen_ones | {"medium flag"}  # drawn beside the seen styles, never the held-out one
+    assert all("medium flag" not in names for digit, names in styles.items() if digit != 1)
+
+
+def test_the_medium_flag_lies_between_the_seen_flag_and_the_held_out_one():
+    def flag(name):  # (length, drop) of the first stroke's first segment, in the unit box
+        (start, top, *_), *_ = next(s for s in STYLES[1] + [MEDIUM_FLAG_ONE] if s.name == name).strokes
+        return top[0] - start[0], start[1] - top[1]
+
+    for short, medium, long in zip(flag("flag"), flag("medium flag"), flag("long flag")):
+        assert short < medium < long
 
 
 def test_drawings_stay_on_the_canvas_with_a_brush_in_range():

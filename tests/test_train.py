@@ -34,7 +34,7 @@ def test_every_step_training_files_its_model_beside_the_first(tmp_path, mnist):
     model_path, metrics_path = tmp_path / "every.keras", tmp_path / "tiny.json"
     train.main([
         "--data-dir", mnist.source, "--every-step", "--epochs", "1", "--train-limit", "256",
-        "--rotation-degrees", "6", "--no-flag-safe-sevens",
+        "--rotation-degrees", "6", "--no-flag-safe-sevens", "--medium-flag-ones",
         "--validation-size", "256", "--eval-limit", "300", "--drawn-per-digit", "3", "--no-cache",
         "--model-path", str(model_path), "--metrics-path", str(metrics_path),
     ])
@@ -45,3 +45,4 @@ def test_every_step_training_files_its_model_beside_the_first(tmp_path, mnist):
     assert record["training"]["temperature"] == 1.0
     assert record["training"]["augmentation"]["max_rotation_degrees"] == 6  # the flags reached augment
     assert record["training"]["augmentation"]["flag_safe_sevens"] is False
+    assert record["training"]["settings"]["medium_flag_ones"] is True
