@@ -126,7 +126,7 @@ STYLES: dict[int, list[Style]] = {
 }
 
 
-# Not in STYLES, so no exam draws it: a 1 whose flag is midway in length and slope between the seen
+# Not in STYLES, so no exam draws it: a 1 whose flag is midway in length and drop between the seen
 # "flag" and the held-out "long flag", for training runs that ask for it
 # (`python -m model.train --medium-flag-ones`; off by default, see the README).
 MEDIUM_FLAG_ONE = Style("medium flag", ([(0.13, 0.32), (0.58, 0.0), (0.58, 1.0)],))
