@@ -19,15 +19,15 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-import explain  # noqa: E402
-from chart_spec import ChartSpec  # noqa: E402
-import figures  # noqa: E402
-import layouts  # noqa: E402
-import links  # noqa: E402
-import room  # noqa: E402
-import sources  # noqa: E402
-import views  # noqa: E402
-from metrics_check import check_metrics, energy_floor  # noqa: E402
+from page import explain  # noqa: E402
+from page.chart_spec import ChartSpec  # noqa: E402
+from page import figures  # noqa: E402
+from page import layouts  # noqa: E402
+from page import links  # noqa: E402
+from room import ui as room  # noqa: E402
+from page import sources  # noqa: E402
+from page import views  # noqa: E402
+from page.metrics_check import check_metrics, energy_floor  # noqa: E402
 from model import config  # noqa: E402
 from model.confidence import readout_energy  # noqa: E402
 from model.data import sha256_of  # noqa: E402

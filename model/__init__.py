@@ -1,4 +1,4 @@
 """The row-LSTM MNIST classifier: architecture, data, training, preprocessing and the NumPy trace.
 
-Nothing in this package knows about Streamlit; the page in app.py imports it.
+Nothing in this package knows about Streamlit; the page (app.py, page/) and the rooms (room/) import it.
 """

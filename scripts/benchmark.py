@@ -60,8 +60,8 @@ def bench_trace(repeats: int) -> dict:
 def bench_figure(repeats: int) -> dict:
     import plotly.io as pio
 
-    import figures
-    from chart_spec import ChartSpec
+    from page import figures
+    from page.chart_spec import ChartSpec
     from model.config import MODEL_PATH
     from model.network import load_model
     from model.trace import LstmWeights, trace
@@ -70,7 +70,7 @@ def bench_figure(repeats: int) -> dict:
     first_started = time.perf_counter()
     figures.playback_figure(steps).to_json()
     first_ms = (time.perf_counter() - first_started) * 1000
-    import export
+    from page import export
 
     gif_kb = len(export.playback_gif(steps)) / 1024
 

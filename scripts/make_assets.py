@@ -32,7 +32,7 @@ import numpy as np
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-import store
+from room import store
 from model.drawn_digits import random_drawing
 from scripts import browser as app_browser
 from scripts.room_demo import room_drawings

@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-import explain
+from page import explain
 from model.config import METRICS_PATH
 
 README = Path(__file__).resolve().parents[1] / "README.md"

@@ -29,9 +29,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-import links
-import room
-import store
+from page import links
+from room import ui as room
+from room import store
 from model.drawn_digits import random_drawing, render
 from scripts.room_demo import room_drawings
 

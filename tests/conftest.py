@@ -139,3 +139,15 @@ def chromium(chromium_path):
         launched = app_browser.launch_chromium(p, chromium_path)
         yield launched
         launched.close()
+
+
+# Two tiers: `pytest -m "not slow"` answers in about two minutes; `pytest` runs everything (CI).
+# A test is slow when it starts a browser or a database server, or trains a model.
+SLOW_FIXTURES = {"chromium_path", "postgres_server"}
+SLOW_MODULES = {"test_train.py", "test_serving.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(item.fixturenames) or item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

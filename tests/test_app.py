@@ -19,8 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import skip_or_fail
 
-import explain
-import links
+from page import explain
+from page import links
 import model.config
 import model.data
 from model.config import CONFIG, METRICS_PATH, MODEL_PATH

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from canvas_data import MAX_PNG_BYTES, MAX_SIDE, decode_png, stroke_count
+from page.canvas_data import MAX_PNG_BYTES, MAX_SIDE, decode_png, stroke_count
 
 
 def png_bytes(array: np.ndarray, format: str = "PNG") -> bytes:

@@ -7,8 +7,8 @@ import re
 import numpy as np
 import pytest
 
-import explain
-import gallery
+from page import explain
+from page import gallery
 from model.config import CONFIG, RowLstmConfig
 from model.drawn_digits import random_drawing, render
 from model.network import build_model

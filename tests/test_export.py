@@ -6,7 +6,7 @@ import json
 import numpy as np
 from PIL import Image
 
-import export
+from page import export
 from model.drawn_digits import random_drawing, render
 from model.preprocess import to_model_input
 from model.trace import trace

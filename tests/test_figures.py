@@ -6,7 +6,7 @@ import numpy as np
 import plotly.io as pio
 import pytest
 
-import figures
+from page import figures
 from model.config import CONFIG
 from model.drawn_digits import random_drawing, render
 from model.preprocess import to_model_input

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-import explain
-import figures_answer
-from figures import CLASS_COLOURS
+from page import explain
+from page import figures_answer
+from page.figures import CLASS_COLOURS
 from model.config import CONFIG
 from model.readout import pushes, take_apart
 from test_explain import fake_trace, metrics

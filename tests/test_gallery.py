@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-import gallery
-from gallery import TestSetSummary
+from page import gallery
+from page.gallery import TestSetSummary
 from model.data import to_unit_float
 from model.trace import trace
 

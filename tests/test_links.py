@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import links
+from page import links
 from model.drawn_digits import random_drawing, render
 from model.preprocess import to_model_input
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-import metrics_check
+from page import metrics_check
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import links
-import store
+from page import links
+from room import store
 from model.drawn_digits import random_drawing, render
 from test_app import APP, png_data_url
 

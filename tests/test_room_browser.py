@@ -6,7 +6,7 @@ Needs /usr/bin/chromium (the `chromium_path` fixture skips, or fails in CI)."""
 import numpy as np
 import pytest
 
-import store
+from room import store
 from model.drawn_digits import random_drawing
 from scripts import browser as app_browser
 

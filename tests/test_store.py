@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
-import store
+from room import store
 
 STEPS = 28
 

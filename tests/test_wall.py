@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-import wall
-from room_records import Drawing
+from room import wall
+from room.records import Drawing
 
 STEPS = 28
 

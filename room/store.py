@@ -28,11 +28,11 @@ import numpy as np
 import sqlalchemy as sa
 
 from model.config import CONFIG
-from room_records import (CODE_ALPHABET, CODE_LENGTH, Drawing, NewRoom, RoomStatus,  # noqa: F401 (the store's API)
+from room.records import (CODE_ALPHABET, CODE_LENGTH, Drawing, NewRoom, RoomStatus,  # noqa: F401 (the store's API)
                           RoomSummary, normalise_code)
 
 SCHEMA_VERSION = 1
-DEFAULT_DATABASE = Path(__file__).resolve().parent / "data" / "rooms.sqlite3"
+DEFAULT_DATABASE = Path(__file__).resolve().parents[1] / "data" / "rooms.sqlite3"
 ROOM_LIFETIME_S = 24 * 3600
 SEND_INTERVAL_S = 2.0  # one drawing per session every 2 s: a person draws slower than that
 MAX_DRAWINGS_PER_ROOM = 500

@@ -12,8 +12,8 @@ import json
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-import explain
-from figures import CLASS_COLOURS, HIGHLIGHT
+from page import explain
+from page.figures import CLASS_COLOURS, HIGHLIGHT
 from model.trace import Trace
 
 PIXEL = 8  # screen pixels per input pixel: 28 -> 224

@@ -9,9 +9,9 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-import canvas_data
-import gallery
-import links
+from page import canvas_data
+from page import gallery
+from page import links
 from model import config
 from model.data import MnistFileError, data_dir_from_env, load_mnist_if_available, to_unit_float
 from model.preprocess import to_model_input
@@ -20,7 +20,7 @@ from model.trace import LstmWeights
 INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
 SOURCES = (":material/draw: Draw", ":material/apps: MNIST test digits")
 GALLERY_COLUMNS = 4
-TOOLBAR_PIN = (Path(__file__).with_name("assets") / "canvas_toolbar.js").read_text()  # see the file for why
+TOOLBAR_PIN = (Path(__file__).resolve().parents[1] / "assets" / "canvas_toolbar.js").read_text()  # see the file for why
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from model.config import CONFIG
 from model.trace import decision_step
-from room_records import Drawing
+from room.records import Drawing
 
 ROOM_COLOUR, MNIST_COLOUR, MUTED = "#d62728", "#1f77b4", "#9aa0a6"
 FONT = dict(family="Source Sans Pro, sans-serif", size=16)  # read from the back of a room

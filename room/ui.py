@@ -23,12 +23,12 @@ import numpy as np
 import segno
 import streamlit as st
 
-import room_records
-import wall
-from room_records import RoomSummary
+from room import records
+from room import wall
+from room.records import RoomSummary
 
 if TYPE_CHECKING:
-    import store  # imported where a room is first used: SQLAlchemy is 0.3 s of a first page
+    from room import store  # imported where a room is first used: SQLAlchemy is 0.3 s of a first page
 
 NEW_ROOM = "new"
 WALL_REFRESH_S = 3  # the wall's fragment re-reads the room this often
@@ -40,14 +40,14 @@ PLOT = dict(theme=None, config={"displaylogo": False, "displayModeBar": False})
 
 @st.cache_resource(show_spinner=False)
 def connect(url: str, send_interval_s: float) -> store.Store:
-    import store
+    from room import store
     return store.Store(url, send_interval_s=send_interval_s)
 
 
 def open_store() -> store.Store:
     """One connection pool per server and database: DATABASE_URL, else the SQLite file ROOMS_DB
     (data/rooms.sqlite3 by default). ROOM_SEND_INTERVAL_S changes the per-session rate limit."""
-    import store
+    from room import store
     return connect(store.database_url(), float(os.environ.get("ROOM_SEND_INTERVAL_S", store.SEND_INTERVAL_S)))
 
 
@@ -158,10 +158,10 @@ def lobby_ui() -> None:
             if rooms is not None and open_new_room(rooms):
                 st.rerun()
         with st.form("join_room", border=False):
-            typed = st.text_input("Join a room", max_chars=room_records.CODE_LENGTH, placeholder="code, e.g. KTXW")
+            typed = st.text_input("Join a room", max_chars=records.CODE_LENGTH, placeholder="code, e.g. KTXW")
             if st.form_submit_button("Join"):
                 try:
-                    code = room_records.normalise_code(typed)
+                    code = records.normalise_code(typed)
                 except ValueError as error:
                     st.warning(str(error))
                 else:

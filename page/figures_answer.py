@@ -10,8 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from explain import TOP_UNITS, percent
-from figures import CLASS_COLOURS, FONT, HIGHLIGHT, MUTED, STATE_COLOURSCALE, TEMPLATE
+from page.explain import TOP_UNITS, percent
+from page.figures import CLASS_COLOURS, FONT, HIGHLIGHT, MUTED, STATE_COLOURSCALE, TEMPLATE
 from model.readout import Readout, pushes
 from model.trace import Trace, first_inked_step
 

@@ -9,14 +9,14 @@ from urllib.parse import urlencode
 import numpy as np
 import streamlit as st
 
-import answer_view
-import explain
-import export
-import figures
-from chart_spec import ChartSpec
-import links
-from layouts import Slots
-from metrics_check import MetricsCheck
+from page import answer_view
+from page import explain
+from page import export
+from page import figures
+from page.chart_spec import ChartSpec
+from page import links
+from page.layouts import Slots
+from page.metrics_check import MetricsCheck
 from model import config
 from model.trace import LstmWeights, Trace
 

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from plotly.colors import get_colorscale
 from plotly.subplots import make_subplots
 
-import explain
+from page import explain
 from model.trace import Trace, first_inked_step
 
 # Colours, shared by every figure so that a digit keeps its colour from chart to chart.

@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-import explain
-import figures_answer
-from figures import PLOT
-import gallery
-from metrics_check import MetricsCheck
+from page import explain
+from page import figures_answer
+from page.figures import PLOT
+from page import gallery
+from page.metrics_check import MetricsCheck
 from model import config
 from model.readout import take_apart
 from model.trace import LstmWeights, Trace, trace
