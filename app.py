@@ -4,8 +4,9 @@ it row by row, gate by gate, until its logistic-regression readout names the dig
     canvas RGBA --preprocess--> 28 x 28 image --trace--> h, c, gates, probabilities --> figures
 
 This file lays out the page as a short flow of *_ui() functions (main() at the bottom). The
-maths lives in model/, the charts in figures.py, the words in explain.py, the canvas and the
-gallery in sources.py, the three layouts in layouts.py and the analysis tabs in views.py.
+maths lives in model/, the charts in page/figures.py, the words in page/explain.py, the canvas and the
+gallery in page/sources.py, the three layouts in page/layouts.py, the analysis tabs in page/views.py
+and the rooms in room/.
 Run it with: streamlit run app.py
 """
 
@@ -19,20 +20,15 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from page import explain  # noqa: E402
-from page.chart_spec import ChartSpec  # noqa: E402
-from page import figures  # noqa: E402
-from page import layouts  # noqa: E402
-from page import links  # noqa: E402
-from room import ui as room  # noqa: E402
-from page import sources  # noqa: E402
-from page import views  # noqa: E402
-from page.metrics_check import check_metrics, energy_floor  # noqa: E402
 from model import config  # noqa: E402
 from model.confidence import readout_energy  # noqa: E402
 from model.data import sha256_of  # noqa: E402
 from model.trace import LstmWeights, Trace, trace  # noqa: E402
 from model.weights_file import read_weights  # noqa: E402
+from page import explain, figures, layouts, links, sources, views  # noqa: E402
+from page.chart_spec import ChartSpec  # noqa: E402
+from page.metrics_check import check_metrics, energy_floor  # noqa: E402
+from room import ui as room  # noqa: E402
 
 STEPS = config.CONFIG.timesteps
 CSS = Path(__file__).with_name("assets") / "page.css"
@@ -174,8 +170,8 @@ def main() -> None:
         with slots.seen:
             input_ui(source.image)
     link = replace(source.link, step=st.session_state.get("step"), mode=slots.mode)
-    link = views.views_ui(analysis, source.image, source.name, link, sha256, weights, check, slots,
-                          opened.step or 1, model_file)
+    link = views.views_ui(views.ViewInputs(analysis, source.image, source.name, link, sha256, weights, check,
+                                           slots, start_step=opened.step or 1, model_file=model_file))
     st.query_params.from_dict(links.to_query(link) | room.to_query(room_code))
     marker_ui("run_marker", run, source, analysis)
 

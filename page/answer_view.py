@@ -7,14 +7,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from page import explain
-from page import figures_answer
-from page.figures import PLOT
-from page import gallery
-from page.metrics_check import MetricsCheck
 from model import config
 from model.readout import take_apart
 from model.trace import LstmWeights, Trace, trace
+from page import explain, figures_answer, gallery
+from page.figures import PLOT
+from page.metrics_check import MetricsCheck
 
 QUESTION = ("> *Why is logistic regression used in the last layer? Isn't the LSTM's final output a better "
             "estimate than earlier timesteps' outputs? How do I use the LSTM's last output for "

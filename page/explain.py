@@ -14,9 +14,8 @@ TensorFlow-Examples `recurrent_network`, which applies its readout to `outputs[-
 
 import ast
 import math
-from pathlib import Path
-
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 

@@ -12,9 +12,9 @@ import json
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from model.trace import Trace
 from page import explain
 from page.figures import CLASS_COLOURS, HIGHLIGHT
-from model.trace import Trace
 
 PIXEL = 8  # screen pixels per input pixel: 28 -> 224
 WIDTH, HEIGHT = 640, 330

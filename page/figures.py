@@ -7,9 +7,8 @@ traces that change, and the hidden-state heatmap grows by one column per step in
 repeating all 28.
 """
 
-from dataclasses import dataclass
-
 import copy
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -17,8 +16,8 @@ import plotly.graph_objects as go
 from plotly.colors import get_colorscale
 from plotly.subplots import make_subplots
 
-from page import explain
 from model.trace import Trace, first_inked_step
+from page import explain
 
 # Colours, shared by every figure so that a digit keeps its colour from chart to chart.
 # One colour per digit (D3's palette, its grey swapped for a slate that reads as a colour).
@@ -178,51 +177,99 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
     style = PLAYBACK_LAYOUTS[layout_name]
     steps, size = trace.inputs.shape
     units = trace.hidden_states.shape[1]
-    classes = trace.step_probabilities.shape[1]
-    prediction, settle = int(trace.prediction), int(trace.decision_step)
     probabilities = trace.step_probabilities  # (T, classes)
-    # Three decimals (the 0.1% the hover shows), rounded in float64 so that JSON writes 0.102 and
-    # not float32's 0.10199999809265137: these numbers are most of every frame.
-    shown = np.round(probabilities.astype(np.float64), 3)
-    first_ink = first_inked_step(trace.inputs)
-    # An answer held since the blank rows above the ink (which every image shares) decided nothing.
-    settle_label = (f"{prediction} since the blank rows:<br>nothing to settle "
-                    if first_ink is not None and settle < first_ink
-                    else f"settles on {prediction}<br>at step {settle} ")
-    settle_height, settle_left = label_place(probabilities, settle)
-    digits = list(range(classes))
-    step_numbers = list(range(1, steps + 1))
-    state_limit = max(float(np.abs(trace.hidden_states).max()), 1e-6)
-    # Axes: x/y the input, then the readout, the curves and (in the grid) the hidden states.
-    if style.stacked:
-        axis = dict(input="", readout="2", curves="3")
-        layout = _subplot_layout(rows=3, cols=1, row_heights=(0.36, 0.28, 0.36), vertical_spacing=0.09,
-                             subplot_titles=("Input: rows 1…t read", "Readout at step t",
-                                             "The readout, steps 1…t"))
-    else:
-        axis = dict(input="", states="2", readout="3", curves="4")
-        layout = _subplot_layout(
-            rows=2, cols=2, column_widths=(0.36, 0.64), row_heights=(0.54, 0.46),
-            horizontal_spacing=0.09, vertical_spacing=0.16,
-            subplot_titles=(f"Input: rows 1…t of {steps} read", f"Hidden state h<sub>1</sub>…h<sub>t</sub>: "
-                            f"{units} units", "Readout softmax(V h<sub>t</sub> + b) at step t",
-                            f"The readout at steps 1…t of {steps}"))
+    axis, layout = _playback_grid(style, steps, units)
     on = {name: dict(xaxis=f"x{number}", yaxis=f"y{number}") for name, number in axis.items()}
+    settle = int(trace.decision_step)
+    settle_height, settle_left = label_place(probabilities, settle)
 
     static = [_input_heatmap(trace.inputs, name="input")]
     if show_ending:  # the whole story, faint, behind the curves drawn so far
-        static += [dict(type="scatter", x=step_numbers, y=probabilities[:, digit], mode="lines",
+        static += [dict(type="scatter", x=list(range(1, steps + 1)), y=probabilities[:, digit], mode="lines",
                         name=f"ending {digit}", line=dict(color=CLASS_COLOURS[digit], width=1.5),
-                        opacity=0.22, hoverinfo="skip", showlegend=False, **on["curves"]) for digit in digits]
-    # The traces that frames change, in the order `animated` lists their updates.
-    animated_styles = [
+                        opacity=0.22, hoverinfo="skip", showlegend=False, **on["curves"])
+                   for digit in range(probabilities.shape[1])]
+    styles = _animated_styles(trace, style, on, settle_left)
+
+    def animated(t: int) -> list[dict]:
+        return _step_updates(trace, t, style, show_ending, settle_height)
+
+    data = static + [_merged(style_, update) for style_, update in zip(styles, animated(start_step))]
+    animated_traces = list(range(len(static), len(data)))
+    frames = [dict(name=str(t), data=animated(t), traces=animated_traces,
+                   layout=dict(title=dict(text=explain.step_caption(trace, t))))
+              for t in range(1, steps + 1)]
+
+    def axes(name: str, **settings) -> dict:
+        number = axis[name]
+        return {f"xaxis{number}": layout[f"xaxis{number}"] | settings.get("x", {}),
+                f"yaxis{number}": layout[f"yaxis{number}"] | settings.get("y", {})}
+
+    pixel_x, pixel_y = _pixel_axis_settings(size)
+    step_axis = dict(range=[0.5, steps + 0.5], tickvals=[1, 7, 14, 21, 28])
+    states = {} if style.stacked else axes(
+        "states", x=step_axis, y=dict(range=[0.5, units + 0.5], title=dict(text="unit"), tickvals=[1, 32, 64, 96, 128]))
+    state_limit = max(float(np.abs(trace.hidden_states).max()), 1e-6)
+    top, bottom = style.caption_size * 2 + 24, 96 if style.stacked else 84
+    layout.update(
+        **axes("input", x=pixel_x, y=pixel_y),
+        **states,
+        **axes("readout", x=dict(tickvals=list(range(probabilities.shape[1])), fixedrange=True),
+               y=dict(range=[0, 1.15], tickformat=".0%", tickvals=[0, 0.5, 1], fixedrange=True)),
+        **axes("curves", x=step_axis | dict(title=dict(text="step t", standoff=2)),
+               y=dict(range=[0, 1.04], tickformat=".0%", tickvals=[0, 0.5, 1])),
+        title=dict(text=explain.step_caption(trace, start_step), x=0.0, xanchor="left", y=1.0, yanchor="top",
+                   yref="container", pad=dict(t=8, l=4), font=dict(size=style.caption_size, color="#111")),
+        height=style.height, margin=dict(l=48, r=24, t=top, b=bottom), font=FONT | dict(size=style.font_size),
+        template=TEMPLATE, bargap=0.25, plot_bgcolor="white", showlegend=False,
+        coloraxis=dict(colorscale=STATE_COLOURSCALE, cmid=0.0, cmin=-state_limit, cmax=state_limit,
+                       colorbar=dict(title=dict(text="h", side="top"), len=0.45, y=0.78, thickness=12),
+                       showscale=not style.stacked),
+        **_playback_controls(style, frame_ms, start_step, steps, plot_height=style.height - top - bottom),
+    )
+    for annotation in layout["annotations"]:  # the panel titles
+        annotation["font"] = dict(size=style.font_size + 2)
+    return dict(data=data, layout=layout, frames=frames)
+
+
+def _playback_grid(style: PlaybackLayout, steps: int, units: int) -> tuple[dict, dict]:
+    """The panels' axes (x/y the input, then the readout, the curves and, in the 2 x 2 grid, the
+    hidden states) and the subplot layout that places them."""
+    if style.stacked:
+        return dict(input="", readout="2", curves="3"), _subplot_layout(
+            rows=3, cols=1, row_heights=(0.36, 0.28, 0.36), vertical_spacing=0.09,
+            subplot_titles=("Input: rows 1…t read", "Readout at step t", "The readout, steps 1…t"))
+    return dict(input="", states="2", readout="3", curves="4"), _subplot_layout(
+        rows=2, cols=2, column_widths=(0.36, 0.64), row_heights=(0.54, 0.46),
+        horizontal_spacing=0.09, vertical_spacing=0.16,
+        subplot_titles=(f"Input: rows 1…t of {steps} read", f"Hidden state h<sub>1</sub>…h<sub>t</sub>: "
+                        f"{units} units", "Readout softmax(V h<sub>t</sub> + b) at step t",
+                        f"The readout at steps 1…t of {steps}"))
+
+
+def settle_label(trace: Trace) -> str:
+    """The words on the settle line. An answer held since the blank rows above the ink (which every
+    image shares) decided nothing."""
+    prediction, settle = int(trace.prediction), int(trace.decision_step)
+    first_ink = first_inked_step(trace.inputs)
+    if first_ink is not None and settle < first_ink:
+        return f"{prediction} since the blank rows:<br>nothing to settle "
+    return f"settles on {prediction}<br>at step {settle} "
+
+
+def _animated_styles(trace: Trace, style: PlaybackLayout, on: dict, settle_left: bool) -> list[dict]:
+    """The look of the traces that frames change, in the order _step_updates lists their updates."""
+    classes = trace.step_probabilities.shape[1]
+    digits = list(range(classes))
+    styles = [
         dict(name="unread rows", fill="toself", fillcolor=UNREAD_SHADE, mode="none", hoverinfo="skip",
              showlegend=False),
         dict(name="row t", mode="lines", line=dict(color=HIGHLIGHT, width=3), hoverinfo="skip",
              showlegend=False),
         dict(name="readout", x=digits, marker=dict(color=CLASS_COLOURS[:classes], line=dict(color="#0e1117")),
-             textposition="outside", textfont=dict(size=style.font_size + 2), constraintext="none", cliponaxis=False, showlegend=False,
-             hovertemplate="digit %{x}: %{y:.1%}<extra></extra>", **on["readout"]),
+             textposition="outside", textfont=dict(size=style.font_size + 2), constraintext="none",
+             cliponaxis=False, showlegend=False, hovertemplate="digit %{x}: %{y:.1%}<extra></extra>",
+             **on["readout"]),
         dict(name="step t", fill="toself", fillcolor="rgba(255, 176, 0, 0.28)", mode="lines",
              line=dict(color=HIGHLIGHT, width=2), hoverinfo="skip", showlegend=False, **on["curves"]),
         *(dict(name=str(digit), mode="lines", x0=1, dx=1, line=dict(color=CLASS_COLOURS[digit], width=3),
@@ -236,79 +283,59 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
              cliponaxis=False, hoverinfo="skip", showlegend=False, **on["curves"]),
     ]
     if not style.stacked:
-        animated_styles += [
+        styles += [
             dict(name="h now", mode="lines", line=dict(color=HIGHLIGHT, width=3), hoverinfo="skip",
                  showlegend=False, **on["states"]),
             *(dict(name=f"h_{t}", z=trace.hidden_states[t - 1][:, None], x0=t, dx=1, y0=1, dy=1,
                    coloraxis="coloraxis", hovertemplate=f"step {t}, unit %{{y}}: h = %{{z:.2f}}<extra></extra>",
-                   **on["states"]) for t in step_numbers),
+                   **on["states"]) for t in range(1, len(trace.hidden_states) + 1)),
         ]
+    return styles
 
-    def animated(t: int) -> list[dict]:
-        """What changes at step t (1-based), one update per trace in `animated_styles`."""
-        unread_x, unread_y = _unread_block(t, size)
-        row_x, row_y = _row_box(t - 1, size)
-        now = probabilities[t - 1]
-        leader = int(now.argmax())
-        settled = show_ending or t >= settle
-        updates = [
-            dict(type="scatter", x=unread_x, y=unread_y),
-            dict(type="scatter", x=row_x, y=row_y),
-            dict(type="bar", **_readout_bars(shown[t - 1].tolist())),
-            dict(type="scatter", x=[t - 0.45, t + 0.45, t + 0.45, t - 0.45, t - 0.45], y=[0, 0, 1.02, 1.02, 0]),
-            *(dict(type="scatter", y=shown[:t, digit].tolist()) for digit in digits),  # at x = 1, 2, ...
-            dict(type="scatter", x=[t] * classes, y=shown[t - 1].tolist(),
-                 text=[str(d) if d == leader else "" for d in digits],
-                 textposition="middle left" if t > steps - 4 else "middle right"),
-            dict(type="scatter", x=[settle] * 3 if settled else [], y=[0, settle_height, 1.02] if settled else [],
-                 text=["", settle_label, ""] if settled else []),
-        ]
-        if not style.stacked:
-            updates.append(dict(type="scatter", x=[t - 0.5, t + 0.5, t + 0.5, t - 0.5, t - 0.5],
-                                y=[0.5, 0.5, units + 0.5, units + 0.5, 0.5]))
-            updates += [dict(type="heatmap", visible=column <= t) for column in step_numbers]
-        return updates
 
-    def caption(t: int) -> dict:
-        return dict(title=dict(text=explain.step_caption(trace, t)))
+def _step_updates(trace: Trace, t: int, style: PlaybackLayout, show_ending: bool,
+                  settle_height: float) -> list[dict]:
+    """What changes at step t (1-based), one update per trace of _animated_styles."""
+    steps, size = trace.inputs.shape
+    units = trace.hidden_states.shape[1]
+    settle = int(trace.decision_step)
+    # Three decimals (the 0.1% the hover shows), rounded in float64 so that JSON writes 0.102 and
+    # not float32's 0.10199999809265137: these numbers are most of every frame.
+    shown = np.round(trace.step_probabilities.astype(np.float64), 3)
+    digits = range(shown.shape[1])
+    unread_x, unread_y = _unread_block(t, size)
+    row_x, row_y = _row_box(t - 1, size)
+    leader = int(shown[t - 1].argmax())
+    settled = show_ending or t >= settle
+    updates = [
+        dict(type="scatter", x=unread_x, y=unread_y),
+        dict(type="scatter", x=row_x, y=row_y),
+        dict(type="bar", **_readout_bars(shown[t - 1].tolist())),
+        dict(type="scatter", x=[t - 0.45, t + 0.45, t + 0.45, t - 0.45, t - 0.45], y=[0, 0, 1.02, 1.02, 0]),
+        *(dict(type="scatter", y=shown[:t, digit].tolist()) for digit in digits),  # at x = 1, 2, ...
+        dict(type="scatter", x=[t] * len(digits), y=shown[t - 1].tolist(),
+             text=[str(d) if d == leader else "" for d in digits],
+             textposition="middle left" if t > steps - 4 else "middle right"),
+        dict(type="scatter", x=[settle] * 3 if settled else [], y=[0, settle_height, 1.02] if settled else [],
+             text=["", settle_label(trace), ""] if settled else []),
+    ]
+    if not style.stacked:
+        updates.append(dict(type="scatter", x=[t - 0.5, t + 0.5, t + 0.5, t - 0.5, t - 0.5],
+                            y=[0.5, 0.5, units + 0.5, units + 0.5, 0.5]))
+        updates += [dict(type="heatmap", visible=column <= t) for column in range(1, steps + 1)]
+    return updates
 
-    data = static + [_merged(style_, update) for style_, update in zip(animated_styles, animated(start_step))]
-    animated_traces = list(range(len(static), len(data)))
-    frames = [dict(name=str(t), data=animated(t), traces=animated_traces, layout=caption(t))
-              for t in step_numbers]
 
-    def axes(name: str, **settings) -> dict:
-        number = axis[name]
-        return {f"xaxis{number}": layout[f"xaxis{number}"] | settings.get("x", {}),
-                f"yaxis{number}": layout[f"yaxis{number}"] | settings.get("y", {})}
-
-    pixel_x, pixel_y = _pixel_axis_settings(size)
-    step_axis = dict(range=[0.5, steps + 0.5], tickvals=[1, 7, 14, 21, 28])
-    states = {} if style.stacked else axes(
-        "states", x=step_axis, y=dict(range=[0.5, units + 0.5], title=dict(text="unit"), tickvals=[1, 32, 64, 96, 128]))
+def _playback_controls(style: PlaybackLayout, frame_ms: int, start_step: int, steps: int,
+                       plot_height: int) -> dict:
+    """Play/Pause and the step slider, below the axis titles: the slider beside the buttons (on a
+    phone, below them), so that nothing collides."""
     instant = dict(frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")
     play = dict(frame=dict(duration=frame_ms, redraw=True), transition=dict(duration=0),
                 fromcurrent=True, mode="immediate")
-    font = FONT | dict(size=style.font_size)
-    top, bottom = style.caption_size * 2 + 24, 96 if style.stacked else 84
-    plot_height = style.height - top - bottom
-    # Controls sit below the axis titles: Play/Pause, then the step slider beside them (on a
-    # phone, below them), so that nothing collides.
     buttons_y = -(44 if not style.stacked else 40) / plot_height
     slider_y = buttons_y if not style.stacked else -(86 / plot_height)
-    layout.update(
-        **axes("input", x=pixel_x, y=pixel_y),
-        **states,
-        **axes("readout", x=dict(tickvals=digits, fixedrange=True),
-               y=dict(range=[0, 1.15], tickformat=".0%", tickvals=[0, 0.5, 1], fixedrange=True)),
-        **axes("curves", x=step_axis | dict(title=dict(text="step t", standoff=2)),
-               y=dict(range=[0, 1.04], tickformat=".0%", tickvals=[0, 0.5, 1])),
-        title=dict(text=explain.step_caption(trace, start_step), x=0.0, xanchor="left", y=1.0, yanchor="top",
-                   yref="container", pad=dict(t=8, l=4), font=dict(size=style.caption_size, color="#111")),
-        height=style.height, margin=dict(l=48, r=24, t=top, b=bottom), font=font, template=TEMPLATE,
-        bargap=0.25, plot_bgcolor="white", showlegend=False,
-        coloraxis=dict(colorscale=STATE_COLOURSCALE, cmid=0.0, cmin=-state_limit, cmax=state_limit,
-                       colorbar=dict(title=dict(text="h", side="top"), len=0.45, y=0.78, thickness=12)),
+    return dict(
         updatemenus=[dict(
             type="buttons", direction="left", showactive=False, x=0.0, y=buttons_y, xanchor="left",
             yanchor="top", pad=dict(t=0, r=0), font=dict(size=style.font_size),
@@ -320,14 +347,9 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
             len=1.0 if style.stacked else 0.7, xanchor="left", yanchor="top", pad=dict(t=0, b=0),
             currentvalue=dict(visible=False), font=dict(size=style.font_size),
             steps=[dict(label=str(t) if (t - 1) % style.slider_labels_every == 0 or t == steps else "",
-                        value=str(t), method="animate", args=[[str(t)], instant]) for t in step_numbers],
+                        value=str(t), method="animate", args=[[str(t)], instant]) for t in range(1, steps + 1)],
         )],
     )
-    for annotation in layout["annotations"]:  # the panel titles
-        annotation["font"] = dict(size=style.font_size + 2)
-    if style.stacked:
-        layout["coloraxis"]["showscale"] = False
-    return dict(data=data, layout=layout, frames=frames)
 
 
 def _split(values: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:

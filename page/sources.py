@@ -9,13 +9,11 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from page import canvas_data
-from page import gallery
-from page import links
 from model import config
 from model.data import MnistFileError, data_dir_from_env, load_mnist_if_available, to_unit_float
 from model.preprocess import to_model_input
 from model.trace import LstmWeights
+from page import canvas_data, gallery, links
 
 INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
 SOURCES = (":material/draw: Draw", ":material/apps: MNIST test digits")

@@ -3,22 +3,18 @@ and the answer (answer_view.py): why a logistic regression, why the final output
 last output to a digit. Each *_ui function draws one view; figures come from figures.py and
 words from explain.py. Only the open tab's view is computed and drawn."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 import numpy as np
 import streamlit as st
 
-from page import answer_view
-from page import explain
-from page import export
-from page import figures
-from page.chart_spec import ChartSpec
-from page import links
-from page.layouts import Slots
-from page.metrics_check import MetricsCheck
 from model import config
 from model.trace import LstmWeights, Trace
+from page import answer_view, explain, export, figures, links
+from page.chart_spec import ChartSpec
+from page.layouts import Slots
+from page.metrics_check import MetricsCheck
 
 SPEEDS_MS, DEFAULT_SPEED_MS = (50, 100, 200, 400, 800), 200  # 200 ms per row: one person can follow
 PRESENT_SPEED_MS = 400  # a room, listening to the speaker too, needs twice as long
@@ -44,28 +40,42 @@ def step_up_close(image: np.ndarray, sha256: str, t: int, _analysis: Trace):
     return ChartSpec(figures.step_spec(_analysis, t))
 
 
-def views_ui(analysis: Trace | None, image: np.ndarray | None, source_name: str, link: links.Link,
-             sha256: str, weights: LstmWeights, check: MetricsCheck, slots: Slots,
-             start_step: int, model_file: answer_view.ModelFile) -> links.Link:
+@dataclass(frozen=True)
+class ViewInputs:
+    """Everything the analysis views read, in one place: the digit and its trace, the model, the
+    measured metrics, where the views go, and what the address bar asked for."""
+
+    analysis: Trace | None  # None: no digit yet
+    image: np.ndarray | None  # the model's 28 x 28 input
+    source_name: str  # "drawing with 2 strokes", "test digit #1234": for the exported data
+    link: links.Link  # what is on screen, as the address bar keeps it
+    sha256: str  # the model file's, the figures' cache key
+    weights: LstmWeights
+    check: MetricsCheck
+    slots: Slots
+    start_step: int  # the step a link opened the playback on
+    model_file: answer_view.ModelFile  # the page's loader (path -> weights, sha256), for the second model
+
+
+def views_ui(inputs: ViewInputs) -> links.Link:
     """The analysis tabs; only the open one is computed and drawn. Returns the link to what is
-    on screen, with the open view. `model_file` is the page's loader (path -> weights, sha256),
-    for the second model the answer compares."""
-    with slots.views:
+    on screen, with the open view."""
+    with inputs.slots.views:
         playback_tab, step_tab, why_tab, readout_tab = st.tabs(SECTIONS, key="section", on_change="rerun")
     view = links.VIEWS[[playback_tab.open, step_tab.open, why_tab.open, readout_tab.open].index(True)]
-    link = replace(link, view=view)
+    link = replace(inputs.link, view=view)
     if playback_tab.open:
         with playback_tab:
-            playback_ui(analysis, image, source_name, link, sha256, slots, start_step)
+            playback_ui(replace(inputs, link=link))
     if step_tab.open:
         with step_tab:
-            step_ui(analysis, image, sha256)
+            step_ui(inputs.analysis, inputs.image, inputs.sha256)
     if why_tab.open:
         with why_tab:
-            answer_view.why_ui(analysis, check, model_file)
+            answer_view.why_ui(inputs.analysis, inputs.check, inputs.model_file)
     if readout_tab.open:
         with readout_tab:
-            answer_view.readout_ui(analysis, weights)
+            answer_view.readout_ui(inputs.analysis, inputs.weights)
     return link
 
 
@@ -84,8 +94,8 @@ def share_ui(analysis: Trace, source_name: str, link: links.Link) -> None:
                            key="download_data")
 
 
-def playback_ui(analysis: Trace | None, image, source_name: str, link: links.Link, sha256: str,
-                slots: Slots, start_step: int) -> None:
+def playback_ui(inputs: ViewInputs) -> None:
+    analysis, slots = inputs.analysis, inputs.slots
     if analysis is None:
         st.info("The row-by-row playback appears here once there is a digit to read.")
         return
@@ -100,11 +110,11 @@ def playback_ui(analysis: Trace | None, image, source_name: str, link: links.Lin
     show_ending = ending_column.toggle("Show the ending", key="show_ending",
                                        help="Draw every step's readout, faint, from the start")
     with share_column:
-        share_ui(analysis, source_name, link)
+        share_ui(analysis, inputs.source_name, inputs.link)
     if slots.mode == "desktop":
         st.caption(f"Press ▶ Play under the chart, or drag its slider. At step t the LSTM has read rows 1…t. "
                    f"The readout is applied to every $h_t$, though trained on $h_{{{steps}}}$ only.")
-    figure = playback(image, sha256, frame_ms, slots.mode, show_ending, start_step, analysis)
+    figure = playback(inputs.image, inputs.sha256, frame_ms, slots.mode, show_ending, inputs.start_step, analysis)
     st.plotly_chart(figure, key="playback", theme=None,
                     config=PLOT["config"] | {"displayModeBar": slots.mode == "desktop"})
 

@@ -1,6 +1,6 @@
 """What the room database holds, as plain data: room codes, drawings, summaries. No SQL.
 
-store.py keeps these in SQLite or PostgreSQL through SQLAlchemy; the page and the wall (room.py,
+store.py keeps these in SQLite or PostgreSQL through SQLAlchemy; the page and the wall (ui.py,
 wall.py) read and check them without loading SQLAlchemy, which would add 0.3 s to every first
 page, rooms or not.
 """

@@ -28,8 +28,15 @@ import numpy as np
 import sqlalchemy as sa
 
 from model.config import CONFIG
-from room.records import (CODE_ALPHABET, CODE_LENGTH, Drawing, NewRoom, RoomStatus,  # noqa: F401 (the store's API)
-                          RoomSummary, normalise_code)
+from room.records import (  # noqa: F401 (the store's API)
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Drawing,
+    NewRoom,
+    RoomStatus,
+    RoomSummary,
+    normalise_code,
+)
 
 SCHEMA_VERSION = 1
 DEFAULT_DATABASE = Path(__file__).resolve().parents[1] / "data" / "rooms.sqlite3"

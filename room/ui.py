@@ -23,8 +23,7 @@ import numpy as np
 import segno
 import streamlit as st
 
-from room import records
-from room import wall
+from room import records, wall
 from room.records import RoomSummary
 
 if TYPE_CHECKING:

@@ -60,11 +60,11 @@ def bench_trace(repeats: int) -> dict:
 def bench_figure(repeats: int) -> dict:
     import plotly.io as pio
 
-    from page import figures
-    from page.chart_spec import ChartSpec
     from model.config import MODEL_PATH
     from model.network import load_model
     from model.trace import LstmWeights, trace
+    from page import figures
+    from page.chart_spec import ChartSpec
 
     steps = trace(a_drawn_input(), LstmWeights.from_keras(load_model(MODEL_PATH)))
     first_started = time.perf_counter()
@@ -95,8 +95,8 @@ def bench_browser(repeats: int) -> dict:
     """Cold starts of a fresh server, then mouse-up -> prediction for a run of drawings."""
     from playwright.sync_api import sync_playwright
 
-    from scripts.sessions import RssSampler, SessionResult, draw_play_clear, known_drawings
     from scripts.browser import AppServer, launch_chromium, open_app
+    from scripts.sessions import RssSampler, SessionResult, draw_play_clear, known_drawings
 
     starts, interactive, rss_loaded, result = [], [], [], SessionResult()
     drawings = known_drawings(20)

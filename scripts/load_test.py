@@ -20,10 +20,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from scripts.sessions import RssSampler, SessionResult, draw_play_clear, known_drawings, median, percentile
 from scripts.browser import AppServer, launch_chromium, open_app
+from scripts.sessions import RssSampler, SessionResult, draw_play_clear, known_drawings, median, percentile
 from scripts.ws_load import cpu_seconds
-
 
 # Generous: with ten browsers and the server on two cores, each browser waits its turn to draw.
 STROKE_TIMEOUT_MS = 60_000

@@ -32,8 +32,8 @@ import numpy as np
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-from room import store
 from model.drawn_digits import random_drawing
+from room import store
 from scripts import browser as app_browser
 from scripts.room_demo import room_drawings
 

@@ -11,8 +11,8 @@ import re
 import sys
 from pathlib import Path
 
-from page import explain
 from model.config import METRICS_PATH
+from page import explain
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 STEPS_SHOWN = (7, 14, 18, 21, 24, 28)

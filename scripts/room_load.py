@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from page import links
-from room import ui as room
-from room import store
 from model.drawn_digits import random_drawing, render
+from page import links
+from room import store
+from room import ui as room
 from scripts.room_demo import room_drawings
 
 APP = Path(__file__).resolve().parents[1] / "app.py"

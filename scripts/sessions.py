@@ -19,7 +19,12 @@ from model.network import load_model
 from model.preprocess import to_model_input
 from model.trace import LstmWeights, trace
 from scripts.browser import (
-    clear_canvas, playback_step, press_play, read_prediction, timed_stroke, wait_for_playback,
+    clear_canvas,
+    playback_step,
+    press_play,
+    read_prediction,
+    timed_stroke,
+    wait_for_playback,
 )
 
 APP_BRUSH = 22  # the app's default brush width, in canvas pixels

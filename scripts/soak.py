@@ -9,8 +9,8 @@ import argparse
 
 from playwright.sync_api import sync_playwright
 
-from scripts.sessions import RssSampler, SessionResult, draw_play_clear, known_drawings, median
 from scripts.browser import AppServer, launch_chromium, open_app
+from scripts.sessions import RssSampler, SessionResult, draw_play_clear, known_drawings, median
 
 MAX_RSS_GROWTH = 0.10
 

@@ -14,22 +14,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit as st
+from conftest import skip_or_fail
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import skip_or_fail
-
-from page import explain
-from page import links
 import model.config
 import model.data
-from model.config import CONFIG, METRICS_PATH, MODEL_PATH
 from model.confidence import doubts, readout_energy
+from model.config import CONFIG, METRICS_PATH, MODEL_PATH
 from model.drawn_digits import random_drawing, render
 from model.not_digits import not_digit_set
 from model.preprocess import to_model_input
 from model.readout import take_apart
 from model.trace import trace
+from page import explain, links
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 STEPS = CONFIG.timesteps

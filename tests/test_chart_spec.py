@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
-from page import figures
-from page.chart_spec import ChartSpec, _typed_array
 from model.drawn_digits import random_drawing, render
 from model.preprocess import to_model_input
 from model.trace import trace
+from page import figures
+from page.chart_spec import ChartSpec, _typed_array
 
 
 def as_sent(figure: go.Figure) -> dict:

@@ -7,8 +7,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.special import logsumexp
 
-from model.confidence import (FAMILIAR_PERCENTILE, LATE_ROWS, SURE_PROBABILITY, doubts, energy_floor,
-                              readout_energy)
+from model.confidence import (
+    FAMILIAR_PERCENTILE,
+    LATE_ROWS,
+    SURE_PROBABILITY,
+    doubts,
+    energy_floor,
+    readout_energy,
+)
 
 
 @settings(max_examples=50, deadline=None)

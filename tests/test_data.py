@@ -7,7 +7,13 @@ import pytest
 
 from model import data
 from model.data import (
-    FILES, IMAGES_MAGIC, LABELS_MAGIC, MnistFileError, load_idx_folder, read_idx, validation_split,
+    FILES,
+    IMAGES_MAGIC,
+    LABELS_MAGIC,
+    MnistFileError,
+    load_idx_folder,
+    read_idx,
+    validation_split,
 )
 
 

@@ -3,8 +3,17 @@
 import numpy as np
 import pytest
 
-from model.drawn_digits import (BRUSH_RANGE, CANVAS_SIZE, MEDIUM_FLAG_ONE, PROPORTIONS, STYLES, proportion_warp,
-                                 drawn_digit_set, random_drawing, render)
+from model.drawn_digits import (
+    BRUSH_RANGE,
+    CANVAS_SIZE,
+    MEDIUM_FLAG_ONE,
+    PROPORTIONS,
+    STYLES,
+    drawn_digit_set,
+    proportion_warp,
+    random_drawing,
+    render,
+)
 from model.preprocess import to_model_input
 
 

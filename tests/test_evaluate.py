@@ -4,11 +4,16 @@ import numpy as np
 import pytest
 
 from model.evaluate import (
-    accuracy_by, confident_misread_share, expected_calibration_error, fit_mlp_head, fit_probe, uncalibrated,
+    accuracy_by,
+    confident_misread_share,
+    expected_calibration_error,
+    fit_mlp_head,
+    fit_probe,
+    uncalibrated,
     unsure_figures,
 )
-from model.train import fit_temperature
 from model.trace import softmax
+from model.train import fit_temperature
 
 
 def test_calibration_error_is_zero_when_confidence_matches_accuracy():

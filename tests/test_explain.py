@@ -7,14 +7,13 @@ import re
 import numpy as np
 import pytest
 
-from page import explain
-from page import gallery
 from model.config import CONFIG, RowLstmConfig
 from model.drawn_digits import random_drawing, render
 from model.network import build_model
 from model.preprocess import to_model_input
 from model.readout import take_apart
 from model.trace import Trace, trace
+from page import explain, gallery
 
 STEPS, UNITS, CLASSES = CONFIG.timesteps, CONFIG.units, CONFIG.classes
 

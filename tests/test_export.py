@@ -6,10 +6,10 @@ import json
 import numpy as np
 from PIL import Image
 
-from page import export
 from model.drawn_digits import random_drawing, render
 from model.preprocess import to_model_input
 from model.trace import trace
+from page import export
 
 
 def a_trace(weights):

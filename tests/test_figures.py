@@ -5,13 +5,13 @@ import json
 import numpy as np
 import plotly.io as pio
 import pytest
+from test_explain import fake_trace
 
-from page import figures
 from model.config import CONFIG
 from model.drawn_digits import random_drawing, render
 from model.preprocess import to_model_input
 from model.trace import trace
-from test_explain import fake_trace
+from page import figures
 
 STEPS, UNITS, CLASSES = CONFIG.timesteps, CONFIG.units, CONFIG.classes
 

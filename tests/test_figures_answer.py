@@ -2,13 +2,12 @@
 
 import numpy as np
 import pytest
+from test_explain import fake_trace, metrics
 
-from page import explain
-from page import figures_answer
-from page.figures import CLASS_COLOURS
 from model.config import CONFIG
 from model.readout import pushes, take_apart
-from test_explain import fake_trace, metrics
+from page import explain, figures_answer
+from page.figures import CLASS_COLOURS
 
 STEPS, UNITS, CLASSES = CONFIG.timesteps, CONFIG.units, CONFIG.classes
 

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from page import gallery
-from page.gallery import TestSetSummary
 from model.data import to_unit_float
 from model.trace import trace
+from page import gallery
+from page.gallery import TestSetSummary
 
 
 @pytest.fixture(scope="module")

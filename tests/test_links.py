@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from page import links
 from model.drawn_digits import random_drawing, render
 from model.preprocess import to_model_input
+from page import links
 
 
 def fabric_json(strokes, width=22) -> dict:

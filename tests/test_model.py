@@ -6,8 +6,8 @@ import json
 import zipfile
 
 import h5py
-import pytest
 import numpy as np
+import pytest
 
 from model.config import EVERY_STEP_MODEL_PATH, METRICS_PATH, MODEL_PATH
 from model.data import sha256_of

@@ -5,7 +5,6 @@ sessions a reconnect, while the other replica's sessions keep their state and ke
 import shutil
 
 import pytest
-
 from conftest import skip_or_fail
 
 SESSIONS = 4  # round robin over 2 replicas: two sessions each
@@ -32,8 +31,16 @@ def test_two_replicas_share_the_sessions_and_survive_losing_one(chromium_path, d
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    from scripts.browser import (CANVAS_RESET, RESULT_MARKER, VIEWPORT, clear_canvas, draw_digit,
-                                 launch_chromium, marker, open_app)
+    from scripts.browser import (
+        CANVAS_RESET,
+        RESULT_MARKER,
+        VIEWPORT,
+        clear_canvas,
+        draw_digit,
+        launch_chromium,
+        marker,
+        open_app,
+    )
     from scripts.replicas import Replicas
 
     with Replicas(2) as replicas, sync_playwright() as playwright:

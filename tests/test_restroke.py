@@ -1,8 +1,8 @@
 """MNIST redrawn with a round brush: same digit, the brush's width, the page's preprocessing."""
 
 import numpy as np
-from scipy import ndimage
 import pytest
+from scipy import ndimage
 
 from model.restroke import restroke, restroke_set
 

@@ -5,11 +5,11 @@ canvas component would send them (see test_app.py)."""
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_app import APP, png_data_url
 
+from model.drawn_digits import random_drawing, render
 from page import links
 from room import store
-from model.drawn_digits import random_drawing, render
-from test_app import APP, png_data_url
 
 BRUSH = 22  # the page's default brush width
 

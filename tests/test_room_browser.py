@@ -6,8 +6,8 @@ Needs /usr/bin/chromium (the `chromium_path` fixture skips, or fails in CI)."""
 import numpy as np
 import pytest
 
-from room import store
 from model.drawn_digits import random_drawing
+from room import store
 from scripts import browser as app_browser
 
 playwright = pytest.importorskip("playwright.sync_api")

@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 import websockets
 from streamlit.testing.v1 import AppTest
+from test_app import draw, prediction
 
 from model.drawn_digits import random_drawing, render
 from scripts.ws_client import Run
-from test_app import draw, prediction
 
 ROOT = Path(__file__).resolve().parents[1]
 
