@@ -129,7 +129,7 @@ def block(name: str) -> re.Pattern:
 
 
 def names_in(text: str) -> set[str]:
-    """The tables a document holds; an unknown name or an opening marker without its closing one is an error."""
+    """The tables a document holds; an unknown name, or a marker without its partner, is an error."""
     opened = {m.group(2) for m in MARKER.finditer(text) if not m.group(1)}
     closed = {m.group(2) for m in MARKER.finditer(text) if m.group(1)}
     unknown = (opened | closed) - set(TABLES)
@@ -137,7 +137,8 @@ def names_in(text: str) -> set[str]:
         raise ValueError(f"unknown table(s) {sorted(unknown)}: the known ones are {sorted(TABLES)}")
     unmatched = {name for name in opened | closed if not block(name).search(text)}
     if unmatched:
-        raise ValueError(f"<!-- metrics:NAME --> without its <!-- /metrics:NAME --> (or the reverse): {sorted(unmatched)}")
+        raise ValueError("<!-- metrics:NAME --> without its <!-- /metrics:NAME --> (or the reverse): "
+                         f"{sorted(unmatched)}")
     return opened
 
 
@@ -179,7 +180,8 @@ def updates(root: Path, metrics: dict) -> dict[Path, str]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only check; exit 1 if a document is out of date")
+    parser.add_argument("--check", action="store_true",
+                        help="only check; exit 1 if a document is out of date")
     parser.add_argument("--root", type=Path, default=ROOT, help="the repository to read (default: this one)")
     args = parser.parse_args(argv)
     metrics = json.loads(METRICS_PATH.read_text())

@@ -27,7 +27,8 @@ def copy_of_documents(tmp_path: Path) -> Path:
 
 
 def test_every_table_matches_metrics(metrics):
-    assert readme_tables.updates(ROOT, metrics) == {}, "a table is out of date: run python -m scripts.readme_tables"
+    assert readme_tables.updates(ROOT, metrics) == {}, \
+        "a table is out of date: run python -m scripts.readme_tables"
     assert readme_tables.main(["--check"]) == 0
 
 
@@ -37,7 +38,7 @@ def test_the_documents_include_the_docs_folder():
 
 
 def test_a_stale_figure_in_any_document_is_caught(metrics, tmp_path):
-    """Edit one figure inside a table in a copy of each document that holds a table: --check fails, naming it."""
+    """Edit one figure inside a table, in a copy of each document that holds one: --check fails."""
     holders = [p for p in readme_tables.documents(ROOT) if readme_tables.names_in(p.read_text())]
     assert len(holders) >= 2, "the tables are expected in the README and in docs/"
     for path in holders:
