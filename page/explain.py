@@ -21,7 +21,7 @@ import numpy as np
 
 from model.confidence import doubts
 from model.config import CONFIG, RowLstmConfig
-from model.preprocess import INK_THRESHOLD
+from model.preprocess import INK_THRESHOLD, MIN_BRUSH_WIDTHS
 from model.readout import Readout, pushes
 from model.trace import Trace, empty_rows, first_inked_step
 
@@ -73,6 +73,14 @@ def verdict(probabilities: np.ndarray, decision_step: int, steps: int, energy: f
     else:
         words = f"{first} ({percent(p_first)}), but only since row {decision_step} of {steps}"
     return Verdict(False, "Not sure", words)
+
+
+TOO_SMALL_HEADLINE = "Too small to read"
+
+
+def too_small_words() -> str:
+    """What the card says instead of a digit when the drawing is too small (model.preprocess.too_small)."""
+    return f"Draw the digit bigger: at least {MIN_BRUSH_WIDTHS:g} times as tall as the brush is wide."
 
 
 def step_caption(trace_: Trace, t: int) -> str:
@@ -165,7 +173,8 @@ AYMERICDAMIEN_EXAMPLE = '''\
 # Plain glosses for the names the question and its sources use.
 SKFLOW_GLOSS = ("Scikit Flow, TensorFlow's early add-on for training a model with scikit-learn-style "
                 "`fit` and `predict`")
-AYMERICDAMIEN_GLOSS = "Aymeric Damien, whose GitHub collection *TensorFlow-Examples* was a popular set of beginner scripts"
+AYMERICDAMIEN_GLOSS = ("Aymeric Damien, whose GitHub collection *TensorFlow-Examples* was a popular set of "
+                       "beginner scripts")
 FIT_TERMS = {  # words in metrics' "method" line, and what they mean
     "standardised": "*standardised* means each number is shifted and scaled to mean 0 and spread 1 first",
     "L-BFGS": "*L-BFGS* is a standard method that adjusts the weights step by step until the fit stops improving",
@@ -186,13 +195,15 @@ def original_code_words(config: RowLstmConfig = CONFIG) -> str:
     """What the example in the question fed its logistic regression, in plain words."""
     u = config.units
     return (
-        f"In TensorFlow's skflow example (skflow: {SKFLOW_GLOSS}), `tf.nn.rnn` returns two things: the outputs $h_1 \\dots "
+        f"In TensorFlow's skflow example (skflow: {SKFLOW_GLOSS}), `tf.nn.rnn` returns two things: "
+        f"the outputs $h_1 \\dots "
         f"h_{{{config.timesteps}}}$ (thrown away as `_`) and the final **state**. `BasicLSTMCell` then "
         f"defaulted to `state_is_tuple=False`, which concatenates the cell state and the hidden state "
         f"along the column axis, $c$ first. So `encoding` is $[c_{{{config.timesteps}}}; "
         f"h_{{{config.timesteps}}}]$, {2 * u} numbers, and the original fed its logistic regression the "
         f"final cell state and hidden state together. The example it says it borrowed its structure "
-        f"from, aymericdamien's `recurrent_network` (aymericdamien: {AYMERICDAMIEN_GLOSS}), uses `outputs[-1]`: $h_{{{config.timesteps}}}$ "
+        f"from, aymericdamien's `recurrent_network` (aymericdamien: {AYMERICDAMIEN_GLOSS}), uses "
+        f"`outputs[-1]`: $h_{{{config.timesteps}}}$ "
         f"alone, {u} numbers, as this project's model does. (The skflow script also refits its "
         f"`StandardScaler` on the test images, `scaler.fit_transform(X_test)`, so test digits are "
         f"scaled with their own statistics rather than the training set's.)")
@@ -380,8 +391,9 @@ def rows_above_the_ink(trace_: Trace) -> list[str]:
     if empty < first_ink - 1:
         faint = "holds" if empty + 1 == first_ink - 1 else "hold"
         rows = f"Row {empty + 1}" if faint == "holds" else f"Rows {empty + 1} to {first_ink - 1}"
+        said = _answers(trace_, empty + 1, first_ink - 1)
         words.append(f"{rows} {faint} only faint ink, under {INK_THRESHOLD:.0%} of the brightest pixel "
-                     f"(the edge of the scaled drawing); there the readout says {_answers(trace_, empty + 1, first_ink - 1)}.")
+                     f"(the edge of the scaled drawing); there the readout says {said}.")
     return words
 
 
