@@ -80,7 +80,8 @@ TOO_SMALL_HEADLINE = "Too small to read"
 
 def too_small_words() -> str:
     """What the card says instead of a digit when the drawing is too small (model.preprocess.too_small)."""
-    return f"Draw the digit bigger: at least {MIN_BRUSH_WIDTHS:g} times as tall as the brush is wide."
+    return (f"Draw the digit bigger: at least {MIN_BRUSH_WIDTHS:g} times as tall as the brush is wide. "
+            f"Smaller, the model reads most digits wrong, so no digit is given.")
 
 
 def step_caption(trace_: Trace, t: int) -> str:

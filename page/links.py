@@ -39,7 +39,7 @@ MAX_RAW_BYTES = HEADER_BYTES + 4 * MAX_STROKES + 4 * MAX_PACKED_POINTS
 # 6-byte wrapper), then base64's 4 characters per 3 bytes: no real drawing's link is longer.
 MAX_LINK_CHARS = math.ceil((MAX_RAW_BYTES + MAX_RAW_BYTES // 4096 + MAX_RAW_BYTES // 16384 + 19) * 4 / 3)
 LINK_CHARACTERS = re.compile(r"[A-Za-z0-9_-]*")  # base64url without padding
-DAMAGED = "the link is damaged or incomplete (was it cut off when it was copied?)"
+DAMAGED = "the link is damaged or incomplete; it may have been cut off when it was copied"
 
 Stroke = tuple[int, np.ndarray]  # (brush width in px, points (n, 2) in canvas pixels)
 

@@ -418,7 +418,8 @@ def test_a_dot_gets_no_digit_and_no_percentage(app, brush):
     draw(app, render(Drawing(0, [[(140.0, 140.0)]], brush)))
     assert not app.exception and prediction(app) is None
     (card,) = [metric for metric in app.metric if metric.label == explain.TOO_SMALL_HEADLINE]
-    assert card.value == "–" and "%" not in card.proto.delta and "bigger" in card.proto.delta
+    assert card.value == "–" and card.proto.delta == "draw it bigger"
+    assert any(markdown.value == explain.too_small_words() for markdown in app.markdown)
     assert not any(re.search(r"\d+(\.\d)?%", markdown.value) for markdown in app.markdown)
 
 
