@@ -226,7 +226,8 @@ def send_ui(code: str, image: np.ndarray | None, strokes: int, analysis) -> None
                 st.success(f"Sent: your {meant} is on the wall (the LSTM {reading}). "
                            f"The room has {count} drawing{'s' * (count != 1)}.", icon=":material/check_circle:")
         elif not drawn:
-            st.caption("Draw a digit first; then pick the digit you meant and send it.")
+            st.caption("Draw a digit first; then pick the digit you meant and send it." if image is None else
+                       "Draw the digit bigger first: a drawing too small to read is not sent.")
 
 
 def wall_ui(code: str, metrics: dict | None) -> None:
