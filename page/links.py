@@ -5,7 +5,7 @@ reproduces it in a fresh browser.
                    (so that the analysis is exactly the one that was seen), packed, zlib-compressed
                    and base64url-encoded: a few hundred characters for a typical digit
     ?g=123         or an MNIST test digit, by its index in the test set
-    ?view=play     the open analysis tab: play, step, why or readout
+    ?view=play     the open analysis tab: play, step, why, readout, whatif or map
     ?t=16          the step shown
     ?mode=present  the layout: desktop, present or phone
 
@@ -22,7 +22,7 @@ FORMAT = 1  # first byte of a packed drawing, so that a later format can still r
 IMAGE_SIZE = 28
 MAX_POINTS = 1_500  # per drawing: enough for any digit, and keeps a link under about 4 KB
 MIN_STEP_PX = 2.0  # points closer than this to the previous one add nothing a person can see
-VIEWS = ("play", "step", "why", "readout")
+VIEWS = ("play", "step", "why", "readout", "whatif", "map")
 MODES = ("desktop", "present", "phone")
 
 Stroke = tuple[int, np.ndarray]  # (brush width in px, points (n, 2) in canvas pixels)
