@@ -104,7 +104,8 @@ def rows_spec(original: Trace, edited: Trace, step: int, edited_title: str, layo
         readout_title = TITLES["readout_short"]
     else:
         domains = dict(x=([0.0, 0.2], [0.25, 0.45], [0.53, 1.0]), y=([0.0, 0.88],) * 3)
-        readout_title = TITLES["readout"]
+        # A projector's 16 px text leaves the readout's panel room for the short title only.
+        readout_title = TITLES["readout" if layout_name == "desktop" else "readout_short"]
     x1, y1 = _image_axes(domains["x"][0], domains["y"][0], "x")
     x2, y2 = _image_axes(domains["x"][1], domains["y"][1], "x2")
     columns = original.inputs.shape[1]
