@@ -16,8 +16,9 @@ on it at each step. No MNIST image is stored, only 2-D points:
     model_sha256, model_file, data_sha256, test_images: what produced it. The page draws the map
                    only when model_sha256 is that of the model file it loaded (as for metrics.json).
 
-It needs the NumPy trace and the weights file only (no TensorFlow) and takes well under a
-minute, so that it can be rerun whenever the model is retrained.
+It needs the NumPy trace and the weights file only (no TensorFlow): 22 s on this project's
+2-core machine when quiet, about 70 s when it is busy, so that it can be rerun whenever the model
+is retrained (then commit the new file with the new model).
 """
 
 import argparse
