@@ -24,6 +24,10 @@ header[data-testid="stHeader"] { display: none; }
 .st-key-prediction [data-testid="stMetricValue"] { font-size: 3.5rem; line-height: 1.1; }
 .modebar-container { display: none; }
 """
+# A laptop's tabs wrap to a second line rather than hide the last ones behind a scroll arrow.
+DESKTOP_CSS = """
+[role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }
+"""
 PHONE_CSS = """
 .modebar-container { display: none; }
 [data-testid="stMainBlockContainer"] { padding: 0.5rem 0.75rem 2rem; }
@@ -70,6 +74,7 @@ def layout(mode: str) -> Slots:
         st.html(f"<style>{PHONE_CSS}</style>")
         header, result, source, seen, views = (st.container() for _ in range(5))
         return Slots(mode, header, source, result, seen, None, views, compact=True)
+    st.html(f"<style>{DESKTOP_CSS}</style>")
     header = st.container()
     source, seen, result = st.columns([1.35, 1, 1], gap="large")
     return Slots(mode, header, source, result, seen, None, st.container(), compact=False)

@@ -1,6 +1,7 @@
 """The analysis views under the input, one per tab: the row-by-row playback, one step up close,
-and the answer (answer_view.py): why a logistic regression, why the final output, and from the
-last output to a digit. Each *_ui function draws one view; figures come from figures.py and
+the answer (answer_view.py): why a logistic regression, why the final output, and from the
+last output to a digit; and the "what if" views (whatif_view.py): edit the rows, and where the
+hidden state travels. Each *_ui function draws one view; figures come from figures.py and
 words from explain.py. Only the open tab's view is computed and drawn."""
 
 from dataclasses import dataclass, replace
@@ -11,7 +12,7 @@ import streamlit as st
 
 from model import config
 from model.trace import LstmWeights, Trace
-from page import answer_view, explain, export, figures, links
+from page import answer_view, explain, export, figures, links, whatif_view
 from page.chart_spec import ChartSpec
 from page.layouts import Slots
 from page.metrics_check import MetricsCheck
@@ -20,7 +21,8 @@ SPEEDS_MS, DEFAULT_SPEED_MS = (50, 100, 200, 400, 800), 200  # 200 ms per row: o
 PRESENT_SPEED_MS = 400  # a room, listening to the speaker too, needs twice as long
 SECTIONS = (":material/play_circle: Row by row", ":material/center_focus_strong: One step up close",
             ":material/help: Why logistic regression? Why the final output?",
-            ":material/output: From the last output to a digit")
+            ":material/output: From the last output to a digit", ":material/splitscreen: Rows, what if",
+            ":material/scatter_plot: Where the state travels")
 PLOT = figures.PLOT
 
 
@@ -61,8 +63,9 @@ def views_ui(inputs: ViewInputs) -> links.Link:
     """The analysis tabs; only the open one is computed and drawn. Returns the link to what is
     on screen, with the open view."""
     with inputs.slots.views:
-        playback_tab, step_tab, why_tab, readout_tab = st.tabs(SECTIONS, key="section", on_change="rerun")
-    view = links.VIEWS[[playback_tab.open, step_tab.open, why_tab.open, readout_tab.open].index(True)]
+        tabs = st.tabs(SECTIONS, key="section", on_change="rerun")
+    playback_tab, step_tab, why_tab, readout_tab, rows_tab, map_tab = tabs
+    view = links.VIEWS[[tab.open for tab in tabs].index(True)]
     link = replace(inputs.link, view=view)
     if playback_tab.open:
         with playback_tab:
@@ -76,6 +79,12 @@ def views_ui(inputs: ViewInputs) -> links.Link:
     if readout_tab.open:
         with readout_tab:
             answer_view.readout_ui(inputs.analysis, inputs.weights)
+    if rows_tab.open:
+        with rows_tab:
+            whatif_view.rows_ui(inputs.analysis, inputs.image, inputs.sha256, inputs.weights, inputs.slots.mode)
+    if map_tab.open:
+        with map_tab:
+            whatif_view.map_ui(inputs.analysis, inputs.sha256, inputs.slots.mode)
     return link
 
 

@@ -91,9 +91,11 @@ class Run:
 class Session:
     """One browser-less session: `async with Session(url) as s: run = await s.rerun()`."""
 
-    def __init__(self, url: str, timeout_s: float = 60.0, cookie: str | None = None):
+    def __init__(self, url: str, timeout_s: float = 60.0, cookie: str | None = None, query: str = ""):
+        """`query`: the page address's query string without "?" (e.g. "view=whatif"), as a browser
+        opening a link sends it with every run."""
         self.url = url.replace("http://", "ws://").replace("https://", "wss://").rstrip("/") + STREAM_PATH
-        self.timeout_s, self.cookie = timeout_s, cookie
+        self.timeout_s, self.cookie, self.query = timeout_s, cookie, query
         self.websocket = None
         self.canvas_id: str | None = None
         self.response_headers: dict = {}
@@ -115,7 +117,7 @@ class Session:
     async def rerun(self, widget_values: dict[str, dict] | None = None) -> Run:
         """Ask for a script run with these component states (element id -> state) and read it to the end."""
         message = BackMsg()
-        message.rerun_script.query_string = ""
+        message.rerun_script.query_string = self.query
         message.rerun_script.page_script_hash = ""
         for element_id, state in (widget_values or {}).items():
             widget = message.rerun_script.widget_states.widgets.add()
