@@ -19,7 +19,7 @@ from page import canvas_data, gallery, links
 INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
 SOURCES = (":material/draw: Draw", ":material/apps: MNIST test digits")
 GALLERY_COLUMNS = 4
-GALLERY_ALT = "Test digit #{index}: a handwritten {label}, read as {predicted}"
+GALLERY_ALT = "A handwritten {label} from the MNIST test set, read as {predicted}"
 TOOLBAR_PIN = (Path(__file__).resolve().parents[1] / "assets" / "canvas_toolbar.js").read_text()  # see the file for why
 # A keyboard's way to a digit (no mouse, no MNIST files): the scripted strokes of
 # model/drawn_digits.py, one fixed drawing per digit (seed 0: each is read as the digit it is).
@@ -153,7 +153,7 @@ def gallery_ui(mnist, summary) -> int:
             label, predicted = summary.labels[index], summary.predictions[index]
             column.image(gallery.thumbnail(mnist.test_images[index]),
                          caption=f"{label} read as {predicted}" if label != predicted else f"{label} ✓",
-                         alt=GALLERY_ALT.format(index=index, label=label, predicted=predicted))
+                         alt=GALLERY_ALT.format(label=label, predicted=predicted))
             column.button(f"#{index}", key=f"load_{index}", width="stretch",
                           help=f"Load test digit #{index} into the prediction and the playback",
                           type="primary" if index == chosen else "secondary",
