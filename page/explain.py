@@ -498,6 +498,7 @@ def model_definition_source(path: Path, function: str = "build_model") -> str:
 
 STEP_SENTENCE = "Step {step} of {steps}: row {step} {row}. The readout says {digit} at {probability}, {settled}. {change}"
 ROW_BLANK = "is blank"
+ROW_FAINT = "holds only faint ink, {ink} pixels' worth"
 ROW_INKED = "holds {ink} pixels' worth of ink in columns {first} to {last}, mostly {where}"
 ROW_PLACES = ("on the left", "in the middle", "on the right")  # the thirds of a row
 SETTLED = "settled: this is its final answer from here on"
@@ -535,11 +536,12 @@ def _row_words(row: np.ndarray) -> str:
     """Where a row's ink lies: its amount, the inked columns (1-based) and the third of the row
     that holds most of it; or that the row is blank."""
     inked = np.flatnonzero(row >= INK_THRESHOLD)
+    ink = "{:.1f}".format(float(row.sum()))  # as the table of steps shows it
     if len(inked) == 0:
-        return ROW_BLANK
+        return ROW_BLANK if ink == "0.0" else ROW_FAINT.format(ink=ink)
     centre = float((row * np.arange(len(row))).sum() / row.sum())  # the ink's centre of mass, 0-based
     where = ROW_PLACES[min(int(3 * (centre + 0.5) / len(row)), len(ROW_PLACES) - 1)]
-    return ROW_INKED.format(ink="{:.1f}".format(float(row.sum())), first=int(inked[0]) + 1,
+    return ROW_INKED.format(ink=ink, first=int(inked[0]) + 1,
                             last=int(inked[-1]) + 1, where=where)
 
 

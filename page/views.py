@@ -117,7 +117,8 @@ def playback_ui(inputs: ViewInputs) -> None:
     with share_column:
         share_ui(analysis, inputs.source_name, inputs.link)
     if slots.mode == "desktop":
-        st.caption(f"Press ▶ Play under the chart, or drag its slider. At step t the LSTM has read rows 1…t. "
+        st.caption(f"Press Play above the chart (the keys step too), or ▶ Play and the slider under it. At step t "
+                   "the LSTM has read rows 1…t. "
                    f"The readout is applied to every $h_t$, though trained on $h_{{{steps}}}$ only.")
     figure = playback(inputs.image, inputs.sha256, frame_ms, slots.mode, show_ending, inputs.start_step, analysis)
     with slots.controls if slots.controls is not None else st.container():

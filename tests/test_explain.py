@@ -328,6 +328,8 @@ def check_against_trace(trace_: Trace) -> None:
         if (row >= INK_THRESHOLD).any():
             columns = np.flatnonzero(row >= INK_THRESHOLD) + 1
             assert f"{row.sum():.1f} pixels' worth of ink in columns {columns[0]} to {columns[-1]}" in said["row_words"]
+        elif f"{row.sum():.1f}" != "0.0":
+            assert said["row_words"] == f"holds only faint ink, {row.sum():.1f} pixels' worth", t
         else:
             assert said["row_words"] == "is blank", t
         if t > 1:
@@ -365,6 +367,10 @@ def test_a_late_decider_is_not_settled_until_its_decision_step():
     assert "still 9, unchanged from 80.0%" in explain.step_description(late, 28)
     assert "is blank" in explain.step_description(late, 5)
     assert "in columns 11 to 18, mostly in the middle" in explain.step_description(late, 6)
+    faint = late.inputs.copy()
+    faint[2, 3:6] = INK_THRESHOLD / 2
+    assert f"row 3 holds only faint ink, {faint[2].sum():.1f} pixels' worth" in \
+        explain.step_description(replace(late, inputs=faint), 3)
     assert explain.step_description(late, 1).endswith("This is the first row read.")
     assert "the answer settles at step 26" in explain.playback_alt(late)
     with pytest.raises(ValueError):
