@@ -66,7 +66,6 @@ def model_ui() -> tuple[LstmWeights, str]:
 
 def header_ui(mode: str) -> None:
     """The title, the layout switch and, on a laptop, what the page is about."""
-    st.html(f"<style>{CSS.read_text()}</style>")
     if mode != "present":
         title, switch = st.columns([3, 2], vertical_alignment="center")
         title.title("Row-LSTM Explorer")
@@ -119,7 +118,7 @@ def input_ui(image: np.ndarray | None) -> None:
         st.info("Draw a digit on the black canvas, 0 to 9. Every stroke updates the analysis.",
                 icon=":material/draw:")
         return
-    st.plotly_chart(ChartSpec(figures.input_spec(image)), width="content", **views.PLOT)
+    st.plotly_chart(ChartSpec(figures.input_spec(image)), width="content", alt=explain.input_alt(image), **views.PLOT)
     st.caption(f"{STEPS} × {STEPS} pixels, scaled and centred as in MNIST. Row t is the input $x_t$.")
 
 
@@ -154,6 +153,7 @@ def main() -> None:
     weights, sha256 = model_ui()
     check = check_metrics(config.METRICS_PATH, sha256)
     run = st.session_state["runs"] = st.session_state.get("runs", 0) + 1
+    st.html(f"<style>{CSS.read_text()}</style>")  # the page's own styles, the wall's too
     room_code = room.room_ui()  # ?room=CODE (None without one); ?room=new opens a room
     if room_code is not None and room.is_wall():  # the projector's wall instead of the explorer
         room.wall_ui(room_code, check.metrics)

@@ -58,7 +58,7 @@ def final_output_ui(analysis: Trace | None, metrics: dict | None, model_file: Mo
         st.markdown(explain.probe_definition(metrics))
     chart_column, text_column = st.columns([3, 2], gap="large")
     chart_column.plotly_chart(figures_answer.why_figure(metrics, analysis, every_step), key="why_chart",
-                              **PLOT)
+                              alt=explain.why_alt(metrics, analysis) or None, **PLOT)
     with text_column:
         if analysis is None:
             st.info("Draw a digit: its own path to an answer appears here, step by step.")
@@ -110,7 +110,8 @@ def readout_ui(analysis: Trace | None, weights: LstmWeights) -> None:
         digit = st.segmented_control("Take apart the logit of digit", range(classes),
                                      default=readout.prediction, required=True,
                                      key=f"readout_digit_{readout.prediction}")
-        st.plotly_chart(figures_answer.readout_figure(analysis, readout, digit), key="readout_chart", **PLOT)
+        st.plotly_chart(figures_answer.readout_figure(analysis, readout, digit), key="readout_chart",
+                        alt=explain.readout_alt(readout, digit), **PLOT)
         st.markdown(explain.logit_sentence(readout, digit))
         st.caption(f"Colours: :red[red] positive, :blue[blue] negative. Hover a logit bar to see which of "
                    f"the {units} units push that digit up or down; pick a digit above to see all {units} "

@@ -11,6 +11,7 @@ from streamlit_drawable_canvas import st_canvas
 
 from model import config
 from model.data import MnistFileError, data_dir_from_env, load_mnist_if_available, to_unit_float
+from model.drawn_digits import random_drawing, render
 from model.preprocess import ink_extent, ink_intensity, strokes_extent, to_model_input, too_small
 from model.trace import LstmWeights
 from page import canvas_data, gallery, links
@@ -18,7 +19,16 @@ from page import canvas_data, gallery, links
 INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
 SOURCES = (":material/draw: Draw", ":material/apps: MNIST test digits")
 GALLERY_COLUMNS = 4
+GALLERY_ALT = "A handwritten {label} from the MNIST test set, read as {predicted}"
 TOOLBAR_PIN = (Path(__file__).resolve().parents[1] / "assets" / "canvas_toolbar.js").read_text()  # see the file for why
+# A keyboard's way to a digit (no mouse, no MNIST files): the scripted strokes of
+# model/drawn_digits.py, one fixed drawing per digit (seed 0: each is read as the digit it is).
+SAMPLE_SEED = 0
+SAMPLE_LABEL = "Or choose a sample drawing"
+SAMPLE_OPTION = "A drawn {digit}"
+SAMPLE_PLACEHOLDER = "A digit from 0 to 9, without drawing"
+SAMPLE_HELP = "Loads scripted strokes of that digit onto the canvas, as if drawn with the mouse"
+SAMPLE_NAME = "sample drawing of a {digit}"
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,25 @@ def summarise(folder: str | None, sha256: str, _weights: LstmWeights):
 
 
 def clear_canvas(generation: int) -> None:
-    st.session_state.update(canvas_generation=generation + 1, linked_drawing=None)
+    st.session_state.update(canvas_generation=generation + 1, linked_drawing=None, linked_name=None)
+
+
+@st.cache_data(max_entries=10, show_spinner=False)
+def sample_drawing(digit: int) -> links.Drawing:
+    """The sample drawing of a digit: its strokes (for the canvas) and the input they make."""
+    drawing = random_drawing(digit, np.random.default_rng(SAMPLE_SEED))
+    width = int(round(drawing.brush_width))
+    strokes = tuple((width, np.round(np.asarray(stroke)).astype(np.int16)) for stroke in drawing.strokes)
+    return links.Drawing(strokes, to_model_input(render(drawing)))
+
+
+def load_sample() -> None:
+    """Put the chosen sample drawing on a fresh canvas, as a link's drawing is."""
+    digit = st.session_state.get("sample_drawing")
+    if digit is None:
+        return
+    st.session_state.update(canvas_generation=st.session_state.get("canvas_generation", 0) + 1,
+                            linked_drawing=sample_drawing(digit), linked_name=SAMPLE_NAME.format(digit=digit))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -80,6 +108,9 @@ def canvas_ui(linked: links.Drawing | None, compact: bool) -> tuple[bytes | None
                  help="Wipe the canvas (the bin in its toolbar does the same)")
     if not compact:
         st.caption("Draw one digit, 0 to 9, with the mouse or a finger.")
+    st.selectbox(SAMPLE_LABEL, range(config.CONFIG.classes), index=None, key="sample_drawing",
+                 format_func=lambda digit: SAMPLE_OPTION.format(digit=digit), placeholder=SAMPLE_PLACEHOLDER,
+                 help=SAMPLE_HELP, on_change=load_sample)
     return png, count, strokes
 
 
@@ -90,8 +121,8 @@ def drawing_ui(compact: bool) -> Source:
     png, count, strokes = canvas_ui(linked, compact)
     name = f"drawing with {count} stroke{'s' * (count != 1)}"
     if linked is not None and count in (0, len(linked.strokes)):
-        return Source(linked.image, None, f"drawing with {len(linked.strokes)} strokes from a link",
-                      links.Link(drawing=linked), too_small(*strokes_extent(linked.strokes)))
+        name = st.session_state.get("linked_name") or f"drawing with {len(linked.strokes)} strokes from a link"
+        return Source(linked.image, None, name, links.Link(drawing=linked), too_small(*strokes_extent(linked.strokes)))
     if png is None:
         return Source(None, None, name)
     try:
@@ -128,7 +159,8 @@ def gallery_ui(mnist, summary) -> int:
         for column, index in zip(st.columns(GALLERY_COLUMNS), indices[row_start:row_start + GALLERY_COLUMNS]):
             label, predicted = summary.labels[index], summary.predictions[index]
             column.image(gallery.thumbnail(mnist.test_images[index]),
-                         caption=f"{label} read as {predicted}" if label != predicted else f"{label} ✓")
+                         caption=f"{label} read as {predicted}" if label != predicted else f"{label} ✓",
+                         alt=GALLERY_ALT.format(label=label, predicted=predicted))
             column.button(f"#{index}", key=f"load_{index}", width="stretch",
                           help=f"Load test digit #{index} into the prediction and the playback",
                           type="primary" if index == chosen else "secondary",

@@ -4,7 +4,10 @@ last output to a digit; and the "what if" views (whatif_view.py): edit the rows,
 hidden state travels. Each *_ui function draws one view; figures come from figures.py and
 words from explain.py. Only the open tab's view is computed and drawn."""
 
+import html
+import json
 from dataclasses import dataclass, replace
+from pathlib import Path
 from urllib.parse import urlencode
 
 import numpy as np
@@ -24,6 +27,8 @@ SECTIONS = (":material/play_circle: Row by row", ":material/center_focus_strong:
             ":material/output: From the last output to a digit", ":material/splitscreen: Rows, what if",
             ":material/scatter_plot: Where the state travels")
 PLOT = figures.PLOT
+# Real, focusable buttons that drive the playback's Plotly controls: see the file for how.
+PLAYBACK_CONTROLS_JS = (Path(__file__).resolve().parents[1] / "assets" / "playback_controls.js").read_text()
 
 
 # Figures are cached per input (the image and the model file's sha256) and settings, so that a
@@ -121,11 +126,37 @@ def playback_ui(inputs: ViewInputs) -> None:
     with share_column:
         share_ui(analysis, inputs.source_name, inputs.link)
     if slots.mode == "desktop":
-        st.caption(f"Press ▶ Play under the chart, or drag its slider. At step t the LSTM has read rows 1…t. "
+        st.caption(f"Press Play above the chart (the keys step too), or ▶ Play and the slider under it. At step t "
+                   "the LSTM has read rows 1…t. "
                    f"The readout is applied to every $h_t$, though trained on $h_{{{steps}}}$ only.")
     figure = playback(inputs.image, inputs.sha256, frame_ms, slots.mode, show_ending, inputs.start_step, analysis)
-    st.plotly_chart(figure, key="playback", theme=None,
+    with slots.controls if slots.controls is not None else st.container():
+        playback_controls_ui(analysis, inputs.start_step)
+    st.plotly_chart(figure, key="playback", theme=None, alt=explain.playback_alt(analysis),
                     config=PLOT["config"] | {"displayModeBar": slots.mode == "desktop"})
+    with st.expander(explain.TABLE_TITLE, icon=":material/table:"):
+        st.table(explain.step_table(analysis), hide_index=True)
+
+
+def playback_controls_ui(analysis: Trace, start_step: int) -> None:
+    """Buttons for the playback that the keyboard reaches (first, previous, play/pause, next,
+    last), and the step's description in words, an ARIA live region that follows the figure.
+    assets/playback_controls.js binds them to the figure in the browser: no rerun per step."""
+    descriptions = explain.step_descriptions(analysis)
+    start_step = min(max(start_step, 1), len(descriptions))
+    labels = explain.PLAYBACK_BUTTONS
+    pressed = {"play": ' aria-pressed="false"'}  # a toggle: Play, or Pause while playing
+    buttons = "".join(f'<button type="button" data-action="{action}"{pressed.get(action, "")}>'
+                      f"{html.escape(labels[action])}</button>" for action in ("first", "previous", "play", "next", "last"))
+    st.html(f'<div class="playback-controls" role="group" aria-label="{html.escape(explain.PLAYBACK_CONTROLS)}" '
+            f'data-descriptions="{html.escape(json.dumps(descriptions))}" data-step="{start_step}" '
+            f'data-playing="false" data-play-label="{html.escape(labels["play"])}" '
+            f'data-pause-label="{html.escape(labels["pause"])}">'
+            f'<div class="playback-buttons">{buttons}</div>'
+            f'<p class="playback-description" aria-live="polite" aria-atomic="true">'
+            f"{html.escape(descriptions[start_step - 1])}</p>"
+            f'<p class="playback-keys">{html.escape(explain.PLAYBACK_KEYS)}</p></div>'
+            f"<script>{PLAYBACK_CONTROLS_JS}</script>", unsafe_allow_javascript=True)
 
 
 def step_ui(analysis: Trace | None, image, sha256: str) -> None:
@@ -136,7 +167,7 @@ def step_ui(analysis: Trace | None, image, sha256: str) -> None:
     figure_column, equation_column = st.columns([1, 1], gap="large")
     t = equation_column.slider("Step t", 1, steps, steps // 2, key="step")
     numbers = explain.step_numbers(analysis, t)
-    figure_column.plotly_chart(step_up_close(image, sha256, t, analysis), **PLOT)
+    figure_column.plotly_chart(step_up_close(image, sha256, t, analysis), alt=explain.step_alt(numbers, t), **PLOT)
     with equation_column:
         st.markdown(f"At step {t} the LSTM reads row {t} ({numbers['ink']:.1f} pixels' worth of "
                     f"ink) and updates all {numbers['units']} units at once. On the right, this "

@@ -35,6 +35,11 @@ WALL_TILES = 50  # drawings shown at once: the newest (or the misread) first
 WALL_COLUMNS = 10
 WALL_CHART_HEIGHT = 300  # px: the chart and a row of numbers fit a 720 px projector
 PLOT = dict(theme=None, config={"displaylogo": False, "displayModeBar": False})
+# Text alternatives (issue 28), in one place for translation.
+QR_ALT = "QR code of the link to join the room: {link}"
+TILE_ALT = "A drawn {meant}, read by the LSTM as {read}"
+WALL_CHART_ALT = ("Line chart of the share of drawings read as meant after each step, this room's against "
+                  "the MNIST test set's. {sentences}")
 
 
 @st.cache_resource(show_spinner=False)
@@ -172,7 +177,7 @@ def lobby_ui() -> None:
 def invite_ui(code: str, qr_width: int = 180) -> None:
     """The join link and its QR code."""
     link = join_link(code)
-    st.image(qr_png(link), width=qr_width, caption="Scan to join")
+    st.image(qr_png(link), width=qr_width, caption="Scan to join", alt=QR_ALT.format(link=link))
     st.markdown(f"Join at **{link}**")
 
 
@@ -237,7 +242,7 @@ def wall_ui(code: str, metrics: dict | None) -> None:
     title.title(f"Room {code}")
     title.markdown(f"Draw on your phone at **{join_link(code)}**, pick the digit you meant and send it.")
     with invitation:
-        st.image(qr_png(join_link(code), scale=4), width=130)
+        st.image(qr_png(join_link(code), scale=4), width=130, alt=QR_ALT.format(link=join_link(code)))
     if metrics is None:
         st.info("MNIST's accuracy per step comes from `model/metrics.json`, which is missing or belongs to "
                 "another model file; the room's own numbers are shown alone.")
@@ -265,15 +270,17 @@ def live_wall_ui(code: str, metrics: dict | None, secret: str | None) -> None:
     with accuracy_column.container(key="wall_accuracy"):
         st.metric("Room accuracy", "–" if numbers.accuracy is None else f"{numbers.accuracy:.0%}",
                   border=True, help="Drawings whose final reading is the digit their author meant.")
+    sentences = wall.wall_sentences(numbers, metrics)
     with words_column:
         if summary.closed:
             st.info("This room is closed: it takes no more drawings.", icon=":material/lock:")
-        for sentence in wall.wall_sentences(numbers, metrics):
+        for sentence in sentences:
             st.markdown(sentence)
     chart_column, grid_column = st.columns([2, 3], gap="medium")
     with chart_column:
         st.caption("Read as meant, step by step: the readout applied after each row")
-        st.plotly_chart(wall.room_accuracy_figure(numbers, metrics, WALL_CHART_HEIGHT), key="wall_chart", **PLOT)
+        st.plotly_chart(wall.room_accuracy_figure(numbers, metrics, WALL_CHART_HEIGHT), key="wall_chart",
+                        alt=WALL_CHART_ALT.format(sentences=" ".join(sentences).replace("**", "")), **PLOT)
     with grid_column:
         drawings_grid_ui(summary, secret)
     if secret is not None:
@@ -297,7 +304,8 @@ def drawings_grid_ui(summary: RoomSummary, secret: str | None) -> None:
         for column, drawing in zip(st.columns(WALL_COLUMNS), shown[row_start:row_start + WALL_COLUMNS]):
             with column.container(key=f"wall_drawing_{drawing.id}"):
                 caption = f"{drawing.meant} ✓" if drawing.correct else f"{drawing.meant} read as {drawing.read}"
-                st.image(wall.tile(drawing.pixels), caption=caption, width="stretch")
+                st.image(wall.tile(drawing.pixels), caption=caption, width="stretch",
+                         alt=TILE_ALT.format(meant=drawing.meant, read=drawing.read))
                 if secret is not None:
                     st.button(":material/delete:", key=f"remove_{drawing.id}", type="tertiary",
                               help="Remove this drawing from the wall",

@@ -6,6 +6,7 @@ browser sends it: as the component's state under the canvas's key, holding a PNG
 
 import base64
 import hashlib
+import html
 import io
 import json
 import re
@@ -432,3 +433,20 @@ def test_a_digit_just_big_enough_is_read(app):
     draw(app, render(Drawing(1, [[(140.0, 140.0 - half), (140.0, 140.0 + half)]], brush)))
     assert prediction(app) is not None
     assert not [metric for metric in app.metric if metric.label == explain.TOO_SMALL_HEADLINE]
+
+
+def test_a_sample_drawing_is_read_like_a_drawing_and_every_chart_has_a_text_alternative(app, weights):
+    """The keyboard's way to a digit: a sample from model/drawn_digits.py, chosen in a selectbox."""
+    app.selectbox(key="sample_drawing").set_value(3).run()
+    assert not app.exception and prediction(app) == "3"
+    image = app.session_state["linked_drawing"].image
+    analysis = trace(image, weights)
+    assert int(analysis.prediction) == 3
+    alts = sorted(chart.proto.alt for chart in app.get("plotly_chart"))
+    assert alts == sorted([explain.input_alt(image), explain.playback_alt(analysis)])
+    (controls,) = [element for element in app.get("html") if 'class="playback-controls"' in element.proto.body]
+    assert html.escape(explain.step_description(analysis, 1)) in controls.proto.body
+    assert app.get("table")[0].proto is not None  # the steps as a table
+    open_tab(app, "One step up close")
+    step_chart = [chart for chart in app.get("plotly_chart") if chart.proto.alt.startswith("Six bar charts")]
+    assert len(step_chart) == 1
