@@ -5,6 +5,7 @@ A drawing counts as read correctly when the readout's answer after the last row 
 author meant. Per step, the same comparison is made with the readout applied to h_t, as in
 metrics["readout_accuracy_per_step"]. A drawing "settles" at the first step from which the
 readout's answer no longer changes (model.trace.decision_step, the definition metrics.json uses).
+The words are in the page's language (page/i18n.py, which imports nothing of the page).
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import plotly.graph_objects as go
 
 from model.config import CONFIG
 from model.trace import decision_step
+from page.i18n import _, ngettext
 from room.records import Drawing
 
 ROOM_COLOUR, MNIST_COLOUR, MUTED = "#d62728", "#1f77b4", "#9aa0a6"
@@ -60,17 +62,24 @@ def wall_sentences(numbers: WallNumbers, metrics: dict | None) -> list[str]:
     counts = np.bincount(numbers.meant, minlength=CONFIG.classes)
     digit = int(np.argmax(counts))  # the room's most drawn digit; ties go to the smaller digit
     own = numbers.settle_steps[numbers.meant == digit]
-    many = f"median of {len(own)} drawings" if len(own) > 1 else "one drawing"
-    sentence = f"Your room's {digit}s settle at step {np.median(own):g} of {CONFIG.timesteps} ({many})"
+    many = ngettext("one drawing", "median of {n} drawings", len(own)).format(n=len(own))
     mnist_median = (metrics or {}).get("decision_step", {}).get("median_per_class", [None] * CONFIG.classes)[digit]
-    sentences.append(sentence + (f"; MNIST's test {digit}s at step {mnist_median:g}." if mnist_median else "."))
+    values = dict(digit=digit, step=f"{np.median(own):g}", steps=CONFIG.timesteps, many=many,
+                  mnist_step=f"{mnist_median:g}" if mnist_median else "")
+    sentences.append((_("Your room's {digit}s settle at step {step} of {steps} ({many}); MNIST's test {digit}s at "
+                        "step {mnist_step}.") if mnist_median else
+                      _("Your room's {digit}s settle at step {step} of {steps} ({many}).")).format(**values))
     room_half = first_step_at_least(numbers.step_accuracy, HALF)
     mnist_half = first_step_at_least(metrics["readout_accuracy_per_step"], HALF) if metrics else None
     if room_half is None:
-        sentence = "The readout never reads half of the room's drawings as meant, not even at the last step"
+        sentence = (_("The readout never reads half of the room's drawings as meant, not even at the last step "
+                      "(the MNIST test set: step {mnist_step}).") if mnist_half else
+                    _("The readout never reads half of the room's drawings as meant, not even at the last step."))
     else:
-        sentence = f"The readout first reads half of the room's drawings as meant at step {room_half}"
-    sentences.append(sentence + (f" (the MNIST test set: step {mnist_half})." if mnist_half else "."))
+        sentence = (_("The readout first reads half of the room's drawings as meant at step {step} (the MNIST "
+                      "test set: step {mnist_step}).") if mnist_half else
+                    _("The readout first reads half of the room's drawings as meant at step {step}."))
+    sentences.append(sentence.format(step=room_half, mnist_step=mnist_half))
     return sentences
 
 
@@ -92,15 +101,16 @@ def room_accuracy_figure(numbers: WallNumbers, metrics: dict | None, height: int
     if metrics is not None:
         tested = metrics.get("data", {}).get("test_images")
         fig.add_trace(go.Scatter(x=steps, y=metrics["readout_accuracy_per_step"], mode="lines",
-                                 name=f"MNIST test set ({tested:,} digits)" if tested else "MNIST test set", line=dict(color=MNIST_COLOUR, width=3)))
+                                 name=(_("MNIST test set ({count:,} digits)").format(count=tested) if tested
+                                       else _("MNIST test set")), line=dict(color=MNIST_COLOUR, width=3)))
     if numbers.step_accuracy is not None:
-        drawn = f"{numbers.drawings} drawing{'s' * (numbers.drawings != 1)}"
         fig.add_trace(go.Scatter(x=steps, y=numbers.step_accuracy, mode="lines+markers",
-                                 name=f"this room ({drawn})", line=dict(color=ROOM_COLOUR, width=4),
-                                 marker_size=7))
-    fig.update_xaxes(title_text="step t (rows read)", range=[0.5, CONFIG.timesteps + 0.5], dtick=4)
-    fig.update_yaxes(title_text="read as meant", range=[0, 1.03], tickformat=".0%")
-    fig.update_traces(hovertemplate="step %{x}: %{y:.0%}")
+                                 name=ngettext("this room ({n} drawing)", "this room ({n} drawings)",
+                                               numbers.drawings).format(n=numbers.drawings),
+                                 line=dict(color=ROOM_COLOUR, width=4), marker_size=7))
+    fig.update_xaxes(title_text=_("step t (rows read)"), range=[0.5, CONFIG.timesteps + 0.5], dtick=4)
+    fig.update_yaxes(title_text=_("read as meant"), range=[0, 1.03], tickformat=".0%")
+    fig.update_traces(hovertemplate=_("step %{x}: %{y:.0%}"))
     fig.update_layout(height=height, font=FONT, template="plotly_white", hovermode="x unified",
                       margin=dict(l=70, r=20, t=10, b=60),
                       legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
