@@ -62,7 +62,7 @@ def wall_sentences(numbers: WallNumbers, metrics: dict | None) -> list[str]:
     counts = np.bincount(numbers.meant, minlength=CONFIG.classes)
     digit = int(np.argmax(counts))  # the room's most drawn digit; ties go to the smaller digit
     own = numbers.settle_steps[numbers.meant == digit]
-    many = ngettext("one drawing", "median of {n} drawings", len(own)).format(n=len(own))
+    many = _("median of {n} drawings").format(n=len(own)) if len(own) > 1 else _("one drawing")
     mnist_median = (metrics or {}).get("decision_step", {}).get("median_per_class", [None] * CONFIG.classes)[digit]
     values = dict(digit=digit, step=f"{np.median(own):g}", steps=CONFIG.timesteps, many=many,
                   mnist_step=f"{mnist_median:g}" if mnist_median else "")

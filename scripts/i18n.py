@@ -86,10 +86,13 @@ def updated(catalog: Catalog, template: Catalog, lang: str) -> Catalog:
     msgid itself, the source language's translation of itself), vanished ones dropped. No fuzzy
     matching: a guessed translation of a changed sentence is worse than an honest gap."""
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
-    if lang == i18n.SOURCE_LANGUAGE:
-        for message in catalog:
-            if message.id and not _filled(message.string):
-                message.string = message.id
+    for message in catalog:
+        if not message.id:
+            continue
+        if lang == i18n.SOURCE_LANGUAGE:  # English is the msgids themselves, always
+            message.string, message.flags = message.id, message.flags - {"fuzzy"}
+        elif isinstance(message.id, tuple) != isinstance(message.string, tuple):  # became (or stopped being) plural
+            message.string = ("",) * catalog.num_plurals if isinstance(message.id, tuple) else ""
     return catalog
 
 
