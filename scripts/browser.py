@@ -338,7 +338,7 @@ def open_tab_at(page, index: int, timeout_ms: float = 30_000) -> dict:
 # charts' numbers, but with the charts' titles and axis titles. For tests of the page's language.
 PROSE_JS = """() => {
     const main = document.querySelector("[data-testid='stMain']") || document.body;
-    const skipped = "pre, code, .katex, [data-testid='stCode'], script, style, .js-plotly-plot";
+    const skipped = "pre, code, .katex, [data-testid='stCode'], [data-testid='stIconMaterial'], script, style, .js-plotly-plot";
     const chartText = ".gtitle, .g-xtitle, .g-ytitle, .annotation-text, .legendtext";
     const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
     const texts = [];

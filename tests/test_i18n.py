@@ -240,3 +240,34 @@ def test_without_a_japanese_font_the_gif_falls_back_to_english(a_seven, monkeypa
     english = export.playback_gif(a_seven)
     with i18n.language("ja"):
         assert export.playback_gif(a_seven) == english
+
+
+# --- The page: ?lang=, the switch, the links -------------------------------------------------------
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+def page_text(at) -> str:
+    return "\n".join([t.value for t in at.title] + [m.value for m in at.markdown] + [m.value for m in at.info])
+
+
+def test_lang_in_the_address_sets_the_page_s_language_and_stays_in_its_links():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["lang"] = "ja"
+    at.run()
+    assert not at.exception
+    assert cjk_share(page_text(at)) > 0.6
+    assert at.query_params["lang"] in ("ja", ["ja"])
+    at.segmented_control(key="lang").set_value("en").run()  # the switch beside the layout switch
+    assert at.title[0].value == "Row-LSTM Explorer" and cjk_share(page_text(at)) == 0
+    assert at.query_params["lang"] in ("en", ["en"])
+
+
+def test_without_a_choice_the_page_is_english_here_and_its_links_name_no_language():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=120).run()  # AppTest has no browser locale
+    assert not at.exception and at.title[0].value == "Row-LSTM Explorer"
+    assert "lang" not in at.query_params
