@@ -26,8 +26,8 @@ from model.data import sha256_of  # noqa: E402
 from model.trace import LstmWeights, Trace, trace  # noqa: E402
 from model.weights_file import read_weights  # noqa: E402
 from page import explain, figures, i18n, layouts, links, sources, views  # noqa: E402
-from page.i18n import _  # noqa: E402
 from page.chart_spec import ChartSpec  # noqa: E402
+from page.i18n import _  # noqa: E402
 from page.metrics_check import check_metrics, energy_floor  # noqa: E402
 from room import ui as room  # noqa: E402
 

@@ -13,8 +13,8 @@ from plotly.subplots import make_subplots
 from model.readout import Readout, pushes
 from model.trace import Trace, first_inked_step
 from page.explain import TOP_UNITS, percent
-from page.i18n import _
 from page.figures import CLASS_COLOURS, FONT, HIGHLIGHT, MUTED, STATE_COLOURSCALE, TEMPLATE
+from page.i18n import _
 
 # One colour per series (Okabe-Ito, safe for colour-blind readers), none of them a digit's colour.
 SERIES = {

@@ -14,7 +14,7 @@ from model.data import MnistFileError, data_dir_from_env, load_mnist_if_availabl
 from model.preprocess import to_model_input
 from model.trace import LstmWeights
 from page import canvas_data, gallery, links
-from page.i18n import N_, _, ngettext
+from page.i18n import N_, _
 
 INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
 SOURCES = (N_(":material/draw: Draw"), N_(":material/apps: MNIST test digits"))  # shown with _()

@@ -35,6 +35,7 @@ TEMPLATE = i18n.LOCALES / "messages.pot"
 PROJECT = "Row-LSTM Explorer"
 TEAM = "the Row-LSTM Explorer team"
 WIDTH = 100
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)  # not today's: an unchanged catalogue stays byte for byte
 
 
 def source_files(root: Path = REPO) -> list[Path]:
@@ -47,7 +48,7 @@ def source_files(root: Path = REPO) -> list[Path]:
 
 def extract(root: Path = REPO) -> Catalog:
     """Every message in the source, as a template catalogue (msgids only)."""
-    template = Catalog(project=PROJECT, version="1", fuzzy=False, creation_date=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    template = Catalog(project=PROJECT, version="1", fuzzy=False, creation_date=FIXED_DATE)
     for path in source_files(root):
         for line, message, comments, context in extract_from_file(
                 "python", str(path), keywords=KEYWORDS, comment_tags=(COMMENT_TAG,), strip_comment_tags=True):
@@ -59,8 +60,7 @@ def extract(root: Path = REPO) -> Catalog:
 def new_catalogue(lang: str) -> Catalog:
     name = i18n.language_name(lang)
     return Catalog(locale=lang, project=PROJECT, version="1", copyright_holder=TEAM, fuzzy=False,
-                   last_translator=TEAM, language_team=TEAM, creation_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
-                   revision_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+                   last_translator=TEAM, language_team=TEAM, creation_date=FIXED_DATE, revision_date=FIXED_DATE,
                    header_comment=f"# {name} ({lang}) words of the {PROJECT}, written and checked by {TEAM}.\n"
                                   f"# Update with `python -m scripts.i18n extract`; see docs/languages.md.")
 

@@ -139,8 +139,8 @@ def test_lookups_follow_the_language_of_the_context():
             assert _("Clear") == "Clear"
         assert i18n.current() == "ja"
     assert i18n.current() == "en"
-    assert ngettext("The room has {n} drawing.", "The room has {n} drawings.", 1).format(n=1) == "The room has 1 drawing."
-    assert ngettext("The room has {n} drawing.", "The room has {n} drawings.", 2).format(n=2) == "The room has 2 drawings."
+    for n, words in ((1, "The room has 1 drawing."), (2, "The room has 2 drawings.")):
+        assert ngettext("The room has {n} drawing.", "The room has {n} drawings.", n).format(n=n) == words
 
 
 @pytest.mark.parametrize("asked, browser, chosen", [

@@ -72,7 +72,8 @@ def test_an_english_browser_gets_english_prose_in_every_tab(drawn_page):
         if index == WHY_TAB:  # the question, quoted in Japanese, with its English rendering beside it
             assert "最終層でロジスティック回帰が使われている理由です" in prose and "In English" in prose
             prose = "\n".join(line for line in prose.splitlines() if not CJK.search(line))
-        assert cjk_share(prose) == 0, f"tab {index}: Japanese in {[l for l in prose.splitlines() if CJK.search(l)]}"
+        japanese = [line for line in prose.splitlines() if CJK.search(line)]
+        assert cjk_share(prose) == 0, f"tab {index}: Japanese in {japanese}"
         assert len(english_sentences(prose)) >= 3
 
 
