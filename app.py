@@ -111,8 +111,9 @@ def header_ui(mode: str) -> None:
     switch.segmented_control(_("Layout"), tuple(layouts.MODES), format_func=layouts.mode_name, key="mode",
                              required=True, label_visibility="collapsed")
     # Under the layout switch: beside a one-line title, the two fit the title's height.
-    switch.segmented_control(_("Language"), i18n.languages(), format_func=i18n.language_name, key="lang",
-                             required=True, label_visibility="collapsed", on_change=switch_language)
+    switch.container(key="language_switch").segmented_control(
+        _("Language"), i18n.languages(), format_func=i18n.language_name, key="lang", required=True,
+        label_visibility="collapsed", on_change=switch_language)
     if mode != "desktop":
         return
     st.markdown(_("An LSTM with {units} units reads a {steps} × {steps} digit **one row per step**: {steps} "

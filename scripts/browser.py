@@ -338,7 +338,9 @@ def open_tab_at(page, index: int, timeout_ms: float = 30_000) -> dict:
 # charts' numbers, but with the charts' titles and axis titles. For tests of the page's language.
 PROSE_JS = """() => {
     const main = document.querySelector("[data-testid='stMain']") || document.body;
-    const skipped = "pre, code, .katex, [data-testid='stCode'], [data-testid='stIconMaterial'], script, style, .js-plotly-plot";
+    // Left out: code, formulas, icons' names, and the language switch (each language in its own name).
+    const skipped = "pre, code, .katex, [data-testid='stCode'], [data-testid='stIconMaterial'], script, style, "
+        + ".js-plotly-plot, .st-key-language_switch";
     const chartText = ".gtitle, .g-xtitle, .g-ytitle, .annotation-text, .legendtext";
     const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
     const texts = [];
