@@ -12,6 +12,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
+# A Japanese font for the GIF's Japanese captions (page/export.py finds it by path); fonts are
+# installed from Debian, never committed.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-ipafont-gothic \
+    && rm -rf /var/lib/apt/lists/*
 # Requirements first, so that a code change does not reinstall them.
 COPY requirements-serve.txt .
 RUN python -m pip install -r requirements-serve.txt

@@ -25,8 +25,9 @@ from model.confidence import readout_energy  # noqa: E402
 from model.data import sha256_of  # noqa: E402
 from model.trace import LstmWeights, Trace, trace  # noqa: E402
 from model.weights_file import read_weights  # noqa: E402
-from page import explain, figures, layouts, links, sources, views  # noqa: E402
+from page import explain, figures, i18n, layouts, links, sources, views  # noqa: E402
 from page.chart_spec import ChartSpec  # noqa: E402
+from page.i18n import _  # noqa: E402
 from page.metrics_check import check_metrics, energy_floor  # noqa: E402
 from room import ui as room  # noqa: E402
 
@@ -34,7 +35,7 @@ STEPS = config.CONFIG.timesteps
 CSS = Path(__file__).with_name("assets") / "page.css"
 
 
-@st.cache_resource(show_spinner="Loading the model…")
+@st.cache_resource(show_spinner=False)  # model_file shows the spinner, in the reader's language
 def load_weights(path: str) -> LstmWeights:
     weights = read_weights(path)  # zipfile + h5py: the server never imports TensorFlow
     # Build every figure once: Plotly validates and imports lazily, which made the first stroke
@@ -50,7 +51,8 @@ def model_sha256(path: str, modified_ns: int) -> str:
 
 def model_file(path: str) -> tuple[LstmWeights, str]:
     """A model file's weights and sha256, each read once per server."""
-    return load_weights(path), model_sha256(path, Path(path).stat().st_mtime_ns)
+    with st.spinner(_("Loading the model…")):  # shown only if it takes over half a second
+        return load_weights(path), model_sha256(path, Path(path).stat().st_mtime_ns)
 
 
 def model_ui() -> tuple[LstmWeights, str]:
@@ -59,26 +61,64 @@ def model_ui() -> tuple[LstmWeights, str]:
     try:
         return model_file(path)
     except Exception as error:  # a missing, truncated or foreign file: say so, never a traceback
-        st.error(f"The model file `{path}` could not be loaded ({type(error).__name__}: {error}).\n\n"
-                 "Rebuild it with `python -m model.train`, then reload this page.")
+        st.error(_("The model file `{path}` could not be loaded ({error_type}: {error}).\n\n"
+                   "Rebuild it with `python -m model.train`, then reload this page.").format(
+                       path=path, error_type=type(error).__name__, error=error))
         st.stop()
 
 
+def language_ui() -> str:
+    """The language of this run: the one chosen on the page, else the link's ?lang=, else the
+    browser's (st.context.locale), else English. Set for the whole run (page/i18n.py)."""
+    if "lang" not in st.session_state:
+        asked = i18n.normalise(st.query_params.get("lang"))
+        st.session_state.lang = i18n.choose(asked, st.context.locale)
+        st.session_state.lang_chosen = asked is not None  # a choice goes into the page's links
+    i18n.use(st.session_state.lang)
+    st.session_state.lang_shown = st.session_state.lang
+    st.set_page_config(page_title=_("Row-LSTM Explorer"))
+    return st.session_state.lang
+
+
+def switch_language() -> None:
+    """The language switch's callback: remember the choice (it goes into links) and keep the open
+    tabs open, their labels being the tabs' state."""
+    old, new = st.session_state.get("lang_shown", i18n.SOURCE_LANGUAGE), st.session_state.lang
+    st.session_state.lang_chosen = True
+    for key, names in (("source", sources.SOURCES), ("section", views.SECTIONS)):
+        for name in names:
+            with i18n.language(old):
+                shown = _(name)
+            if st.session_state.get(key) == shown:
+                with i18n.language(new):
+                    st.session_state[key] = _(name)
+
+
+def chosen_language() -> str | None:
+    """The language for permalinks: only one chosen by link or by the switch; otherwise each
+    reader's browser decides."""
+    return st.session_state.lang if st.session_state.get("lang_chosen") else None
+
+
 def header_ui(mode: str) -> None:
-    """The title, the layout switch and, on a laptop, what the page is about."""
+    """The title, the layout and language switches and, on a laptop, what the page is about."""
     if mode != "present":
         title, switch = st.columns([3, 2], vertical_alignment="center")
-        title.title("Row-LSTM Explorer")
+        title.title(_("Row-LSTM Explorer"))
     else:
         switch = st.container()
-    switch.segmented_control("Layout", tuple(layouts.MODES), format_func=layouts.MODES.get, key="mode",
+    switch.segmented_control(_("Layout"), tuple(layouts.MODES), format_func=layouts.mode_name, key="mode",
                              required=True, label_visibility="collapsed")
+    # Under the layout switch: beside a one-line title, the two fit the title's height.
+    switch.container(key="language_switch").segmented_control(
+        _("Language"), i18n.languages(), format_func=i18n.language_name, key="lang", required=True,
+        label_visibility="collapsed", on_change=switch_language)
     if mode != "desktop":
         return
-    st.markdown(f"An LSTM with {config.CONFIG.units} units reads a {STEPS} × {STEPS} digit **one row per "
-                f"step**: {STEPS} steps of {config.CONFIG.features} pixels. After the last row, a "
-                "logistic-regression readout turns its final hidden state into ten probabilities. Draw a "
-                "digit and watch it happen.")
+    st.markdown(_("An LSTM with {units} units reads a {steps} × {steps} digit **one row per step**: {steps} "
+                  "steps of {features} pixels. After the last row, a logistic-regression readout turns its "
+                  "final hidden state into ten probabilities. Draw a digit and watch it happen.").format(
+                      units=config.CONFIG.units, steps=STEPS, features=config.CONFIG.features))
 
 
 def result_ui(analysis: Trace | None, label: int | None, compact: bool, weights: LstmWeights,
@@ -102,9 +142,9 @@ def result_ui(analysis: Trace | None, label: int | None, compact: bool, weights:
         st.metric(verdict.headline, str(prediction), verdict.words, delta_color="off" if verdict.sure else "orange",
                   delta_arrow="off", border=True)
     if label is not None:
-        reading = (":green[:material/check_circle: read correctly]" if label == prediction
-                   else ":red[:material/cancel: misread]")
-        st.markdown(f"**True label: {label}** {reading}")
+        reading = (_(":green[:material/check_circle: read correctly]") if label == prediction
+                   else _(":red[:material/cancel: misread]"))
+        st.markdown(_("**True label: {label}** {reading}").format(label=label, reading=reading))
     if compact:
         return
     st.markdown(explain.settle_sentence(analysis))
@@ -113,13 +153,14 @@ def result_ui(analysis: Trace | None, label: int | None, compact: bool, weights:
 
 def input_ui(image: np.ndarray | None) -> None:
     """What the LSTM sees: the 28 x 28 input, or a prompt to draw."""
-    st.subheader("What the LSTM sees")
+    st.subheader(_("What the LSTM sees"))
     if image is None:
-        st.info("Draw a digit on the black canvas, 0 to 9. Every stroke updates the analysis.",
+        st.info(_("Draw a digit on the black canvas, 0 to 9. Every stroke updates the analysis."),
                 icon=":material/draw:")
         return
     st.plotly_chart(ChartSpec(figures.input_spec(image)), width="content", alt=explain.input_alt(image), **views.PLOT)
-    st.caption(f"{STEPS} × {STEPS} pixels, scaled and centred as in MNIST. Row t is the input $x_t$.")
+    st.caption(_("{steps} × {steps} pixels, scaled and centred as in MNIST. Row t is the input $x_t$.").format(
+        steps=STEPS))
 
 
 def marker_ui(key: str, run: int, source: sources.Source, analysis: Trace | None) -> None:
@@ -138,9 +179,9 @@ def link_ui() -> links.Link:
         st.session_state.opened_link = link
         st.session_state.linked_drawing = link.drawing
         if link.test_digit is not None:
-            st.session_state.update(source=sources.SOURCES[1], gallery_index=link.test_digit)
+            st.session_state.update(source=_(sources.SOURCES[1]), gallery_index=link.test_digit)
         if link.view is not None:
-            st.session_state.section = views.SECTIONS[links.VIEWS.index(link.view)]
+            st.session_state.section = _(views.SECTIONS[links.VIEWS.index(link.view)])
         if link.step is not None:
             st.session_state.step = link.step
         st.session_state.mode = layouts.choose_mode(link.mode, st.context.headers.get("User-Agent", ""))
@@ -150,6 +191,7 @@ def link_ui() -> links.Link:
 
 
 def main() -> None:
+    language_ui()
     weights, sha256 = model_ui()
     check = check_metrics(config.METRICS_PATH, sha256)
     run = st.session_state["runs"] = st.session_state.get("runs", 0) + 1
@@ -177,7 +219,7 @@ def main() -> None:
     if slots.seen is not None:
         with slots.seen:
             input_ui(source.image)
-    link = replace(source.link, step=st.session_state.get("step"), mode=slots.mode)
+    link = replace(source.link, step=st.session_state.get("step"), mode=slots.mode, lang=chosen_language())
     link = views.views_ui(views.ViewInputs(analysis, source.image, source.name, link, sha256, weights, check,
                                            slots, start_step=opened.step or 1, model_file=model_file))
     st.query_params.from_dict(links.to_query(link) | room.to_query(room_code))

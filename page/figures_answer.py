@@ -14,6 +14,7 @@ from model.readout import Readout, pushes
 from model.trace import Trace, empty_rows, first_inked_step
 from page.explain import TOP_UNITS, percent
 from page.figures import CLASS_COLOURS, FONT, HIGHLIGHT, MUTED, STATE_COLOURSCALE, TEMPLATE
+from page.i18n import _
 
 # One colour per series (Okabe-Ito, safe for colour-blind readers), none of them a digit's colour.
 SERIES = {
@@ -44,8 +45,9 @@ def why_figure(metrics: dict | None, trace: Trace | None = None,
         return go.Figure(layout=dict(height=200, template=TEMPLATE, font=FONT))
     # Short titles: a phone gives the chart about 360 px.
     images = (metrics or {}).get("data", {}).get("test_images")
-    titles = {"test": f"Test digits read correctly{f' (of {images:,})' if images else ''}",
-              "drawing": "Your drawing: probability of its answer"}
+    titles = {"test": (_("Test digits read correctly (of {images:,})").format(images=images) if images
+                       else _("Test digits read correctly")),
+              "drawing": _("Your drawing: probability of its answer")}
     fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.12,
                         subplot_titles=[titles[name] for name in panels],
                         row_heights=[0.6, 0.4][: len(panels)] if len(panels) == 2 else None)
@@ -56,7 +58,7 @@ def why_figure(metrics: dict | None, trace: Trace | None = None,
         _drawing_curves(fig, trace, every_step_trace, row["drawing"])
     steps = len(trace.step_probabilities if trace is not None else metrics["readout_accuracy_per_step"])
     fig.update_xaxes(range=[0.5, steps + 0.5], dtick=1 if steps <= 14 else 3, tick0=1)
-    fig.update_xaxes(title_text="step t (rows read)", row=len(panels), col=1)
+    fig.update_xaxes(title_text=_("step t (rows read)"), row=len(panels), col=1)
     fig.update_layout(height=WHY_HEIGHT if len(panels) == 2 else WHY_HEIGHT // 2 + 80, font=FONT,
                       template=TEMPLATE, plot_bgcolor="white", hovermode="x unified",
                       margin=dict(l=60, r=10, t=40, b=40),
@@ -71,15 +73,15 @@ def _test_set_curves(fig: go.Figure, metrics: dict, row: int) -> None:
     steps = np.arange(1, len(readout) + 1)
     probes = metrics["probe_accuracy_per_step"]
     series = [
-        (probes.get("h"), "probe fitted to h_t", dict(color=SERIES["probe_h"], width=2),
+        (probes.get("h"), _("probe fitted to h_t"), dict(color=SERIES["probe_h"], width=2),
          dict(symbol="circle", size=6)),
         # Dashed with open diamonds, drawn over h_t: where the two agree, both stay visible.
-        (probes.get("c"), "probe fitted to c_t (cell state)",
+        (probes.get("c"), _("probe fitted to c_t (cell state)"),
          dict(color=SERIES["probe_c"], width=2, dash="dash"), dict(symbol="diamond-open", size=8)),
-        (readout, "last-step model: its readout applied to h_t", dict(color=SERIES["last_step"], width=3),
+        (readout, _("last-step model: its readout applied to h_t"), dict(color=SERIES["last_step"], width=3),
          dict(symbol="square", size=6)),
         ((metrics.get("every_step_model") or {}).get("readout_accuracy_per_step"),
-         "every-step model: its readout applied to h_t", dict(color=SERIES["every_step"], width=3),
+         _("every-step model: its readout applied to h_t"), dict(color=SERIES["every_step"], width=3),
          dict(symbol="triangle-up", size=7)),
     ]
     for values, name, line, marker in series:
@@ -88,20 +90,20 @@ def _test_set_curves(fig: go.Figure, metrics: dict, row: int) -> None:
                                      marker=marker, legendgroup="test",
                                      hovertemplate=f"{name}: %{{y:.1%}}<extra></extra>"), row=row, col=1)
     fig.add_hline(y=metrics["chance_accuracy"], line=dict(color=MUTED, dash="dot", width=1), row=row, col=1,
-                  annotation=dict(text="chance: always the most common digit", font_color="#555",
+                  annotation=dict(text=_("chance: always the most common digit"), font_color="#555",
                                   x=1, xanchor="right", yanchor="top"))
-    fig.update_yaxes(_percent_axis(title_text="test accuracy"), row=row, col=1)
+    fig.update_yaxes(_percent_axis(title_text=_("test accuracy")), row=row, col=1)
 
 
 def _drawing_curves(fig: go.Figure, trace: Trace, every_step_trace: Trace | None, row: int) -> None:
     final = int(trace.prediction)
     steps = np.arange(1, len(trace.step_probabilities) + 1)
     first_ink = first_inked_step(trace.inputs)
-    models = [("last-step model", trace, SERIES["last_step"], "square")]
+    models = [(_("last-step model"), trace, SERIES["last_step"], "square")]
     if every_step_trace is not None:
-        models.append(("every-step model", every_step_trace, SERIES["every_step"], "triangle-up"))
+        models.append((_("every-step model"), every_step_trace, SERIES["every_step"], "triangle-up"))
     for name, model_trace, colour, symbol in models:
-        label = f"your drawing, {name}: probability of {final}"
+        label = _("your drawing, {model}: probability of {digit}").format(model=name, digit=final)
         fig.add_trace(go.Scatter(
             x=steps, y=model_trace.step_probabilities[:, final], name=label, mode="lines+markers",
             line=dict(color=colour, width=2.5, dash="dot"), marker=dict(symbol=symbol, size=6),
@@ -111,9 +113,9 @@ def _drawing_curves(fig: go.Figure, trace: Trace, every_step_trace: Trace | None
     if first_ink is not None and first_ink > 1:  # after the traces: Plotly skips shapes on empty subplots
         faint = empty_rows(trace.inputs) < first_ink - 1  # rows of faint ink, under the ink threshold
         fig.add_vrect(x0=0.5, x1=first_ink - 0.5, fillcolor=BLANK_SHADE, line_width=0, row=row, col=1,
-                      annotation=dict(text="before the ink" if faint else "empty rows", font_color="#555"),
+                      annotation=dict(text=_("before the ink") if faint else _("empty rows"), font_color="#555"),
                       annotation_position="top left")
-    fig.update_yaxes(_percent_axis(title_text=f"probability of {final}"), row=row, col=1)
+    fig.update_yaxes(_percent_axis(title_text=_("probability of {digit}").format(digit=final)), row=row, col=1)
 
 
 def readout_figure(trace: Trace, readout: Readout, digit: int) -> go.Figure:
@@ -136,15 +138,18 @@ def readout_figure(trace: Trace, readout: Readout, digit: int) -> go.Figure:
         horizontal_spacing=0.04, vertical_spacing=0.1,
         specs=[[{}, None, None], [{}, {}, {}], [{"colspan": 3}, None, None]],
         # Short titles: a phone gives the chart about 360 px; the words under it say the rest.
-        subplot_titles=(f"h<sub>{last}</sub> ({units} numbers)", f"V ({classes} × {units})", "V h + b",
-                        "softmax", f"digit {digit}: V<sub>{digit},j</sub> h<sub>j</sub>, unit by unit"))
+        subplot_titles=(_("h<sub>{last}</sub> ({units} numbers)").format(last=last, units=units),
+                        f"V ({classes} × {units})", "V h + b", "softmax",
+                        _("digit {digit}: V<sub>{digit},j</sub> h<sub>j</sub>, unit by unit").format(digit=digit)))
     # h and V in the colours of the other state charts: red positive, white zero, blue negative.
     fig.add_trace(go.Heatmap(z=h[None, :], x=unit_numbers, y=[f"h{last}"], coloraxis="coloraxis",
-                             name="h", hovertemplate="unit %{x}: h = %{z:.2f}<extra></extra>"), row=1, col=1)
+                             name="h", hovertemplate=_("unit %{x}: h = %{z:.2f}") + "<extra></extra>"),
+                  row=1, col=1)
     hover = np.stack([np.broadcast_to(h, V.shape), contributions], axis=-1)  # (classes, units, 2)
     fig.add_trace(go.Heatmap(z=V, x=unit_numbers, y=digits, customdata=hover, coloraxis="coloraxis2",
-                             name="V", hovertemplate="digit %{y}, unit %{x}: V = %{z:.2f} × h = "
-                             "%{customdata[0]:.2f} → %{customdata[1]:+.2f}<extra></extra>"), row=2, col=1)
+                             name="V", hovertemplate=_("digit %{y}, unit %{x}: V = %{z:.2f} × h = "
+                                                       "%{customdata[0]:.2f} → %{customdata[1]:+.2f}")
+                             + "<extra></extra>"), row=2, col=1)
     fig.add_shape(type="rect", x0=0.5, x1=units + 0.5, y0=digit - 0.5, y1=digit + 0.5, row=2, col=1,
                   line=dict(color=HIGHLIGHT, width=2))
     emphasis = [CLASS_COLOURS[k] if k == prediction else MUTED for k in digits]
@@ -155,21 +160,22 @@ def readout_figure(trace: Trace, readout: Readout, digit: int) -> go.Figure:
                          marker_color=emphasis, text=[percent(p) if k == prediction else ""
                                                       for k, p in enumerate(probabilities)],
                          customdata=[percent(p) for p in probabilities], textposition="auto",
-                         hovertemplate="digit %{y}: %{customdata}<extra></extra>"),
+                         hovertemplate=_("digit %{y}: %{customdata}") + "<extra></extra>"),
                   row=2, col=3)
     fig.add_trace(go.Bar(x=unit_numbers, y=share, name=f"V[{digit}] · h",
                          marker_color=np.where(share >= 0, "#d6604d", "#4393c3"),
-                         hovertemplate=f"unit %{{x}}: %{{y:+.2f}} to digit {digit}<extra></extra>"),
+                         hovertemplate=_("unit %{{x}}: %{{y:+.2f}} to digit {digit}").format(digit=digit)
+                         + "<extra></extra>"),
                   row=3, col=1)
     digit_axis = dict(tickvals=list(digits), range=[classes - 0.5, -0.5])  # digit 0 at the top
     fig.update_yaxes(digit_axis, row=2, col=1)
     fig.update_yaxes(digit_axis | dict(showticklabels=False), row=2, col=2)
     fig.update_yaxes(digit_axis | dict(showticklabels=False), row=2, col=3)
     fig.update_yaxes(showticklabels=False, row=1, col=1)
-    fig.update_yaxes(title_text=f"share of logit {digit}", zeroline=True, row=3, col=1)
+    fig.update_yaxes(title_text=_("share of logit {digit}").format(digit=digit), zeroline=True, row=3, col=1)
     for row in (1, 2, 3):
         fig.update_xaxes(range=[0.5, units + 0.5], row=row, col=1)
-    fig.update_xaxes(title_text="unit j", row=3, col=1)
+    fig.update_xaxes(title_text=_("unit j"), row=3, col=1)
     fig.update_xaxes(nticks=3, row=2, col=2)
     fig.update_xaxes(range=[0, 1.05], tickvals=[0, 1], tickformat=".0%", row=2, col=3)
     weight_limit = float(np.abs(V).max()) or 1.0
@@ -186,7 +192,8 @@ def readout_figure(trace: Trace, readout: Readout, digit: int) -> go.Figure:
 
 def _logit_hover(readout: Readout, digit: int) -> str:
     """Hover text for one logit: its value, and the units that push it up and down most."""
-    up, down = (", ".join(f"{j} ({share:+.2f})" for j, share in pairs) or "none"
+    up, down = (_(", ").join(f"{j} ({share:+.2f})" for j, share in pairs) or _("none")
                 for pairs in pushes(readout.contributions[digit], TOP_UNITS))
-    return (f"digit {digit}: logit {readout.logits[digit]:.2f}<br>pushed up most by units {up}"
-            f"<br>pushed down most by units {down}")
+    return _("digit {digit}: logit {logit:.2f}<br>pushed up most by units {up}"
+             "<br>pushed down most by units {down}").format(digit=digit, logit=readout.logits[digit], up=up,
+                                                             down=down)

@@ -7,12 +7,14 @@ import numpy as np
 
 from model.data import to_unit_float
 from model.trace import LstmWeights, decision_step, trace
+from page.i18n import N_
 
 SUMMARY_CHUNK = 2_000  # test images traced at a time: bounds memory to about 150 MB
 GALLERY_SIZE = 8  # thumbnails per gallery page
 LATE_DECIDER_STEP = 25  # "late deciders" settle on their answer at this step or later
 THUMBNAIL_SCALE = 3  # 28 px -> 84 px, pixels kept sharp
-GALLERY_KINDS = ("Random", "By digit", "Misread", "Late deciders")
+# The kinds are keys (links and tests use them) and English names, shown with _() in the page's language.
+GALLERY_KINDS = (N_("Random"), N_("By digit"), N_("Misread"), N_("Late deciders"))
 
 
 @dataclass(frozen=True)

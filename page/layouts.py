@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-MODES = {"desktop": ":material/laptop: Laptop", "present": ":material/co_present: Presenter",
-         "phone": ":material/smartphone: Phone"}
+from page.i18n import N_, _
+
+MODES = {"desktop": N_(":material/laptop: Laptop"), "present": N_(":material/co_present: Presenter"),
+         "phone": N_(":material/smartphone: Phone")}
 
 # Streamlit's padding and top bar cost a projector about 160 px of its 720.
 PRESENT_CSS = """
@@ -49,6 +51,11 @@ class Slots:
     controls: object | None  # playback speed, link and downloads (None: inside the playback tab)
     views: object  # the analysis tabs
     compact: bool  # the prediction card alone, no explanation beside it
+
+
+def mode_name(mode: str) -> str:
+    """A layout's name on the layout switch, in the page's language."""
+    return _(MODES[mode])
 
 
 def choose_mode(requested: str | None, user_agent: str) -> str:

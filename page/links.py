@@ -8,6 +8,8 @@ reproduces it in a fresh browser.
     ?view=play     the open analysis tab: play, step, why, readout, whatif or map
     ?t=16          the step shown
     ?mode=present  the layout: desktop, present or phone
+    ?lang=ja       the page's language (page/i18n.py), when the sharer chose one; without it the
+                   page speaks the language of each reader's browser
 
 Pure functions, no Streamlit: the page reads `st.query_params` into a Link and writes one back.
 """
@@ -19,6 +21,8 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
+
+from page import i18n
 
 FORMAT = 1  # first byte of a packed drawing, so that a later format can still read old links
 IMAGE_SIZE = 28
@@ -57,6 +61,7 @@ class Link:
     view: str | None = None
     step: int | None = None
     mode: str | None = None
+    lang: str | None = None
 
 
 def strokes_from_canvas(json_data: dict | None) -> tuple[Stroke, ...]:
@@ -172,7 +177,7 @@ def to_query(link: Link) -> dict[str, str]:
         query["d"] = pack_drawing(link.drawing)
     if link.test_digit is not None:
         query["g"] = str(link.test_digit)
-    for name, value in (("view", link.view), ("t", link.step), ("mode", link.mode)):
+    for name, value in (("view", link.view), ("t", link.step), ("mode", link.mode), ("lang", link.lang)):
         if value is not None:
             query[name] = str(value)
     return query
@@ -211,7 +216,8 @@ def from_query(query: dict[str, str], steps: int = IMAGE_SIZE) -> tuple[Link, li
         else:
             problems.append(f"The layout “{query['mode'][:12]}” in this link is not one of {_listed(MODES)}, so "
                             f"the page chose one for this screen.")
-    return Link(drawing, test_digit, view, step, mode), problems
+    lang = i18n.normalise(query.get("lang"))  # "ja", "ja-JP" -> "ja"; a language without a catalogue: none
+    return Link(drawing, test_digit, view, step, mode, lang), problems
 
 
 def _listed(names) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from model.state_map import StateMap, read
+from page.i18n import _
 
 METRICS_KEYS = ("model", "test_accuracy", "chance_accuracy", "readout_accuracy_per_step",
                 "probe_accuracy_per_step", "readout_alternatives", "decision_step")
@@ -15,24 +16,24 @@ METRICS_KEYS = ("model", "test_accuracy", "chance_accuracy", "readout_accuracy_p
 @dataclass(frozen=True)
 class MetricsCheck:
     metrics: dict | None  # the metrics, when they describe this very model file
-    problem: str | None  # otherwise why not, in words for the page
+    problem: str | None  # otherwise why not, in words for the page (in its language)
 
 
 def check_metrics(metrics_path, model_sha256: str) -> MetricsCheck:
     """metrics.json if it exists, parses, has the expected keys and names this model's sha256."""
     metrics_path = Path(metrics_path)
     if not metrics_path.exists():
-        return MetricsCheck(None, f"{metrics_path.name} is missing.")
+        return MetricsCheck(None, _("{file} is missing.").format(file=metrics_path.name))
     try:
         metrics = json.loads(metrics_path.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        return MetricsCheck(None, f"{metrics_path.name} cannot be read ({error}).")
+        return MetricsCheck(None, _("{file} cannot be read ({error}).").format(file=metrics_path.name, error=error))
     missing = [key for key in METRICS_KEYS if not isinstance(metrics, dict) or key not in metrics]
     if missing:
-        return MetricsCheck(None, f"{metrics_path.name} lacks {', '.join(missing)}.")
+        return MetricsCheck(None, _("{file} lacks {keys}.").format(file=metrics_path.name, keys=", ".join(missing)))
     if metrics["model"].get("sha256") != model_sha256:
-        return MetricsCheck(None, f"{metrics_path.name} was measured on a different model file "
-                                  "(its sha256 does not match).")
+        return MetricsCheck(None, _("{file} was measured on a different model file (its sha256 does not "
+                                    "match).").format(file=metrics_path.name))
     return MetricsCheck(metrics, None)
 
 

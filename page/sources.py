@@ -15,9 +15,10 @@ from model.drawn_digits import random_drawing, render
 from model.preprocess import ink_extent, ink_intensity, strokes_extent, to_model_input, too_small
 from model.trace import LstmWeights
 from page import canvas_data, gallery, links
+from page.i18n import N_, _
 
 INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
-SOURCES = (":material/draw: Draw", ":material/apps: MNIST test digits")
+SOURCES = (N_(":material/draw: Draw"), N_(":material/apps: MNIST test digits"))  # shown with _()
 GALLERY_COLUMNS = 4
 GALLERY_ALT = "A handwritten {label} from the MNIST test set, read as {predicted}"
 TOOLBAR_PIN = (Path(__file__).resolve().parents[1] / "assets" / "canvas_toolbar.js").read_text()  # see the file for why
@@ -37,20 +38,30 @@ class Source:
 
     image: np.ndarray | None  # None while there is nothing to read
     label: int | None  # the true digit, for MNIST test digits
-    name: str  # "drawing with 2 strokes", "test digit #12": what the run markers report
+    name: str  # "drawing with 2 strokes", "test digit #12": what the run markers report (never translated)
     link: links.Link = links.Link()  # what a permalink needs to bring it back
     too_small: bool = False  # drawn too small to read (model.preprocess.too_small): no digit is given
 
 
-@st.cache_resource(show_spinner="Reading the MNIST test set…")
-def load_test_set(folder: str | None):
+@st.cache_resource(show_spinner=False)
+def _load_test_set(folder: str | None):
     return load_mnist_if_available(folder)
 
 
-@st.cache_resource(show_spinner="Running the LSTM over every test digit (once per server)…")
-def summarise(folder: str | None, sha256: str, _weights: LstmWeights):
-    mnist = load_test_set(folder)
+def load_test_set(folder: str | None):
+    with st.spinner(_("Reading the MNIST test set…")):  # shown only if it takes over half a second
+        return _load_test_set(folder)
+
+
+@st.cache_resource(show_spinner=False)
+def _summarise(folder: str | None, sha256: str, _weights: LstmWeights):
+    mnist = _load_test_set(folder)
     return gallery.summarise_test_set(mnist.test_images, mnist.test_labels, _weights)
+
+
+def summarise(folder: str | None, sha256: str, weights: LstmWeights):
+    with st.spinner(_("Running the LSTM over every test digit (once per server)…")):
+        return _summarise(folder, sha256, weights)
 
 
 def clear_canvas(generation: int) -> None:
@@ -99,15 +110,15 @@ def canvas_ui(linked: links.Drawing | None, compact: bool) -> tuple[bytes | None
         count, strokes = canvas_data.stroke_count(drawing.json_data), links.strokes_from_canvas(drawing.json_data)
     except (AttributeError, KeyError, TypeError, ValueError, OverflowError):  # not what the component sends
         st.session_state["canvas_generation"] = generation + 1  # a fresh, empty pad on the next run
-        st.warning("The drawing pad sent something that is not a drawing, so it has been reset. Draw again.")
+        st.warning(_("The drawing pad sent something that is not a drawing, so it has been reset. Draw again."))
         png, count, strokes = None, 0, ()
     brush, clear = st.columns([3, 1], vertical_alignment="bottom")
     if not compact:
-        brush.slider("Brush width", *config.BRUSH_RANGE, config.DEFAULT_BRUSH, key="brush")
-    clear.button("Clear", on_click=clear_canvas, args=(generation,), width="stretch",
-                 help="Wipe the canvas (the bin in its toolbar does the same)")
+        brush.slider(_("Brush width"), *config.BRUSH_RANGE, config.DEFAULT_BRUSH, key="brush")
+    clear.button(_("Clear"), on_click=clear_canvas, args=(generation,), width="stretch",
+                 help=_("Wipe the canvas (the bin in its toolbar does the same)"))
     if not compact:
-        st.caption("Draw one digit, 0 to 9, with the mouse or a finger.")
+        st.caption(_("Draw one digit, 0 to 9, with the mouse or a finger."))
     st.selectbox(SAMPLE_LABEL, range(config.CONFIG.classes), index=None, key="sample_drawing",
                  format_func=lambda digit: SAMPLE_OPTION.format(digit=digit), placeholder=SAMPLE_PLACEHOLDER,
                  help=SAMPLE_HELP, on_change=load_sample)
@@ -128,7 +139,7 @@ def drawing_ui(compact: bool) -> Source:
     try:
         image, extent = model_input(png)
     except ValueError as error:
-        st.warning(f"That drawing could not be read ({error}). Clear the canvas and try again.")
+        st.warning(_("That drawing could not be read ({error}). Clear the canvas and try again.").format(error=error))
         return Source(None, None, name)
     # The brush the strokes were drawn with (the canvas says), else the slider's.
     brush = strokes_extent(strokes)[1] or st.session_state.get("brush", config.DEFAULT_BRUSH)
@@ -144,9 +155,9 @@ def new_gallery_page(page: int = 0) -> None:
 
 def gallery_ui(mnist, summary) -> int:
     """Thumbnails of test digits, each with a button that loads it; returns the chosen index."""
-    kind = st.segmented_control("Show", gallery.GALLERY_KINDS, default="Random", key="gallery_kind",
-                                required=True, on_change=new_gallery_page)
-    digit = (st.segmented_control("Digit", range(config.CONFIG.classes), default=0, key="gallery_digit",
+    kind = st.segmented_control(_("Show"), gallery.GALLERY_KINDS, default="Random", key="gallery_kind",
+                                required=True, on_change=new_gallery_page, format_func=_)
+    digit = (st.segmented_control(_("Digit"), range(config.CONFIG.classes), default=0, key="gallery_digit",
                                   required=True, on_change=new_gallery_page) if kind == "By digit" else 0)
     page = st.session_state.setdefault("gallery_page", 0)
     indices = gallery.gallery_indices(summary, kind, digit, page)
@@ -154,18 +165,19 @@ def gallery_ui(mnist, summary) -> int:
         st.session_state.gallery_index = int(indices[0]) if len(indices) else 0
     chosen = st.session_state.gallery_index
     if len(indices) == 0:
-        st.info(f"No {kind.lower()} among the {len(summary.labels):,} test digits.")
+        st.info(_("None of the {count:,} test digits is in “{kind}”.").format(count=len(summary.labels), kind=_(kind)))
     for row_start in range(0, len(indices), GALLERY_COLUMNS):
         for column, index in zip(st.columns(GALLERY_COLUMNS), indices[row_start:row_start + GALLERY_COLUMNS]):
             label, predicted = summary.labels[index], summary.predictions[index]
             column.image(gallery.thumbnail(mnist.test_images[index]),
-                         caption=f"{label} read as {predicted}" if label != predicted else f"{label} ✓",
+                         caption=(_("{meant} read as {read}").format(meant=label, read=predicted)
+                                  if label != predicted else f"{label} ✓"),
                          alt=GALLERY_ALT.format(label=label, predicted=predicted))
             column.button(f"#{index}", key=f"load_{index}", width="stretch",
-                          help=f"Load test digit #{index} into the prediction and the playback",
+                          help=_("Load test digit #{index} into the prediction and the playback").format(index=index),
                           type="primary" if index == chosen else "secondary",
                           on_click=lambda i=int(index): st.session_state.update(gallery_index=i))
-    st.button("More like these", on_click=new_gallery_page, args=(page + 1,))
+    st.button(_("More like these"), on_click=new_gallery_page, args=(page + 1,))
     return chosen
 
 
@@ -177,15 +189,16 @@ def test_digit_ui(sha256: str, weights: LstmWeights) -> Source:
         mnist = load_test_set(folder)
     except MnistFileError as error:
         mnist = None
-        st.warning(f"The MNIST files could not be read: {error}")
+        st.warning(_("The MNIST files could not be read: {error}").format(error=error))
     if mnist is None:
-        st.info("No MNIST test set found on this machine. To browse real digits, set `MNIST_DIR` to "
-                "the folder holding the four IDX files (`t10k-images-idx3-ubyte.gz`, …), e.g. "
-                "`MNIST_DIR=/path/to/mnist streamlit run app.py`. Drawing works without it.")
+        st.info(_("No MNIST test set found on this machine. To browse real digits, set `MNIST_DIR` to "
+                  "the folder holding the four IDX files (`t10k-images-idx3-ubyte.gz`, …), e.g. "
+                  "`MNIST_DIR=/path/to/mnist streamlit run app.py`. Drawing works without it."))
         return Source(None, None, "no test digits")
     index = gallery_ui(mnist, summarise(folder, sha256, weights))
     if not 0 <= index < len(mnist.test_labels):
-        st.warning(f"There is no test digit #{index}; the test set has {len(mnist.test_labels):,}.")
+        st.warning(_("There is no test digit #{index}; the test set has {count:,}.").format(
+            index=index, count=len(mnist.test_labels)))
         return Source(None, None, "no test digits")
     return Source(to_unit_float(mnist.test_images[index]), int(mnist.test_labels[index]),
                   f"test digit #{index}", links.Link(test_digit=index))
@@ -194,7 +207,7 @@ def test_digit_ui(sha256: str, weights: LstmWeights) -> Source:
 def source_ui(sha256: str, weights: LstmWeights, compact: bool) -> Source:
     """Draw or pick a test digit; only the open tab's source is read. The canvas is drawn in
     either case, so that a drawing survives a visit to the gallery."""
-    draw_tab, gallery_tab = st.tabs(SOURCES, key="source", on_change="rerun")
+    draw_tab, gallery_tab = st.tabs([_(name) for name in SOURCES], key="source", on_change="rerun")
     with draw_tab:
         drawn = drawing_ui(compact)
     if gallery_tab.open:

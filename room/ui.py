@@ -23,6 +23,8 @@ import numpy as np
 import segno
 import streamlit as st
 
+from page import i18n
+from page.i18n import _, ngettext
 from room import records, wall
 from room.records import RoomSummary
 
@@ -59,8 +61,8 @@ def _store_or_warn() -> store.Store | None:
     try:
         return open_store()
     except Exception as error:  # a database that cannot be reached: say so, keep the page
-        st.warning(f"The room database cannot be reached ({type(error).__name__}); rooms are unavailable "
-                   "for now. Drawing works as usual.")
+        st.warning(_("The room database cannot be reached ({error_type}); rooms are unavailable "
+                     "for now. Drawing works as usual.").format(error_type=type(error).__name__))
         return None
 
 
@@ -123,8 +125,8 @@ def _room_from_address() -> str | None:
     asked = st.query_params.get("room")
     if not asked:
         if st.query_params.get("view") == "wall":
-            st.warning("The wall shows a room: open one with **Open a room** in the sidebar, or add "
-                       "`?room=CODE` to the address.")
+            st.warning(_("The wall shows a room: open one with **Open a room** in the sidebar, or add "
+                         "`?room=CODE` to the address."))
         return None
     rooms = _store_or_warn()
     if rooms is None:
@@ -134,7 +136,8 @@ def _room_from_address() -> str | None:
     try:
         code = rooms.room_status(asked).code
     except ValueError as error:
-        st.warning(f"{error} You can still draw here, or open a new room from the sidebar.")
+        st.warning(_("{problem} You can still draw here, or open a new room from the sidebar.").format(
+            problem=error))
         return None
     key = st.query_params.get("key")
     if key is not None:
@@ -142,8 +145,8 @@ def _room_from_address() -> str | None:
         if rooms.is_presenter(code, key):
             st.session_state.setdefault("presenter_secrets", {})[code] = key
         else:
-            st.warning(f"That presenter link is not the one made for room {code}: you can watch the "
-                       "wall, but not remove drawings or close the room.")
+            st.warning(_("That presenter link is not the one made for room {code}: you can watch the "
+                         "wall, but not remove drawings or close the room.").format(code=code))
     return code
 
 
@@ -154,16 +157,16 @@ def is_wall() -> bool:
 def lobby_ui() -> None:
     """In the sidebar: open a room, or join one by its code."""
     with st.sidebar:
-        st.subheader(":material/groups: Rooms")
-        st.caption("Draw together: a presenter opens a room, everyone joins with its code or QR code, "
-                   "and a projector shows what the LSTM made of the room's drawings.")
-        if st.button("Open a room", icon=":material/add:", key="open_room"):
+        st.subheader(_(":material/groups: Rooms"))
+        st.caption(_("Draw together: a presenter opens a room, everyone joins with its code or QR code, "
+                     "and a projector shows what the LSTM made of the room's drawings."))
+        if st.button(_("Open a room"), icon=":material/add:", key="open_room"):
             rooms = _store_or_warn()
             if rooms is not None and open_new_room(rooms):
                 st.rerun()
         with st.form("join_room", border=False):
-            typed = st.text_input("Join a room", max_chars=records.CODE_LENGTH, placeholder="code, e.g. KTXW")
-            if st.form_submit_button("Join"):
+            typed = st.text_input(_("Join a room"), max_chars=records.CODE_LENGTH, placeholder=_("code, e.g. KTXW"))
+            if st.form_submit_button(_("Join")):
                 try:
                     code = records.normalise_code(typed)
                 except ValueError as error:
@@ -177,8 +180,8 @@ def lobby_ui() -> None:
 def invite_ui(code: str, qr_width: int = 180) -> None:
     """The join link and its QR code."""
     link = join_link(code)
-    st.image(qr_png(link), width=qr_width, caption="Scan to join", alt=QR_ALT.format(link=link))
-    st.markdown(f"Join at **{link}**")
+    st.image(qr_png(link), width=qr_width, caption=_("Scan to join"), alt=QR_ALT.format(link=link))
+    st.markdown(_("Join at **{link}**").format(link=link))
 
 
 def room_bar_ui(code: str) -> None:
@@ -186,15 +189,15 @@ def room_bar_ui(code: str) -> None:
     secret = _presenter_secret(code)
     with st.container(key="room_bar", border=True):
         text, links = st.columns([3, 2], vertical_alignment="center")
-        text.markdown(f"### Room {code}")
-        text.caption("Draw a digit, pick the digit you meant under the prediction, and send it to the "
-                     "room's wall.")
-        links.link_button("Open the wall", wall_link(code, secret), icon=":material/co_present:")
-        with st.expander("Invite others: QR code and link", expanded=st.session_state.get("new_room") == code):
+        text.markdown("### " + _("Room {code}").format(code=code))
+        text.caption(_("Draw a digit, pick the digit you meant under the prediction, and send it to the "
+                       "room's wall."))
+        links.link_button(_("Open the wall"), wall_link(code, secret), icon=":material/co_present:")
+        with st.expander(_("Invite others: QR code and link"), expanded=st.session_state.get("new_room") == code):
             invite_ui(code)
         if secret is not None and st.session_state.get("new_room") == code:
-            st.info("**Presenter link** (shown only here; keep it): it opens the wall with the right to remove "
-                    "drawings and close the room.", icon=":material/key:")
+            st.info(_("**Presenter link** (shown only here; keep it): it opens the wall with the right to remove "
+                      "drawings and close the room."), icon=":material/key:")
             st.code(wall_link(code, secret), language=None)
 
 
@@ -207,13 +210,13 @@ def send_ui(code: str, image: np.ndarray | None, strokes: int, analysis) -> None
     """Under the prediction: "I drew" (0-9) and "Send to the room"; says whether it arrived.
     `analysis` is the model's trace of `image` (None when nothing is drawn)."""
     with st.container(key="room_send", border=True):
-        st.markdown(f"**Send to room {code}**")
-        meant = st.pills("I drew", range(10), key="room_meant")
+        st.markdown(_("**Send to room {code}**").format(code=code))
+        meant = st.pills(_("I drew"), range(10), key="room_meant")
         drawn = image is not None and analysis is not None
-        if st.button("Send to the room", type="primary", icon=":material/send:", key="room_send_button",
+        if st.button(_("Send to the room"), type="primary", icon=":material/send:", key="room_send_button",
                      disabled=not drawn):
             if meant is None:
-                st.warning("Pick the digit you drew under “I drew”, then send.")
+                st.warning(_("Pick the digit you drew under “I drew”, then send."))
                 return
             rooms = _store_or_warn()
             if rooms is None:
@@ -227,58 +230,63 @@ def send_ui(code: str, image: np.ndarray | None, strokes: int, analysis) -> None
                 st.warning(str(error))
                 return
             with st.container(key="room_sent"):
-                reading = "read it as meant" if meant == prediction else f"read it as {prediction}"
-                st.success(f"Sent: your {meant} is on the wall (the LSTM {reading}). "
-                           f"The room has {count} drawing{'s' * (count != 1)}.", icon=":material/check_circle:")
+                sent = (_("Sent: your {meant} is on the wall (the LSTM read it as meant).") if meant == prediction
+                        else _("Sent: your {meant} is on the wall (the LSTM read it as {read}).")).format(
+                            meant=meant, read=prediction)
+                room_count = ngettext("The room has {n} drawing.", "The room has {n} drawings.", count).format(n=count)
+                st.success(f"{sent} {room_count}", icon=":material/check_circle:")
         elif not drawn:
-            st.caption("Draw a digit first; then pick the digit you meant and send it." if image is None else
-                       "Draw the digit bigger first: a drawing too small to read is not sent.")
+            st.caption(_("Draw a digit first; then pick the digit you meant and send it.") if image is None else
+                       _("Draw the digit bigger first: a drawing too small to read is not sent."))
 
 
 def wall_ui(code: str, metrics: dict | None) -> None:
     """The projector's page (1280 x 720): the invitation above the live wall."""
     st.html("<style>.stMainBlockContainer { padding-top: 2rem; }</style>")  # a projector has no height to spare
     title, invitation = st.columns([5, 1], vertical_alignment="center")
-    title.title(f"Room {code}")
-    title.markdown(f"Draw on your phone at **{join_link(code)}**, pick the digit you meant and send it.")
+    title.title(_("Room {code}").format(code=code))
+    title.markdown(_("Draw on your phone at **{link}**, pick the digit you meant and send it.").format(
+        link=join_link(code)))
     with invitation:
         st.image(qr_png(join_link(code), scale=4), width=130, alt=QR_ALT.format(link=join_link(code)))
     if metrics is None:
-        st.info("MNIST's accuracy per step comes from `model/metrics.json`, which is missing or belongs to "
-                "another model file; the room's own numbers are shown alone.")
+        st.info(_("MNIST's accuracy per step comes from `model/metrics.json`, which is missing or belongs to "
+                  "another model file; the room's own numbers are shown alone."))
     live_wall_ui(code, metrics, _presenter_secret(code))
 
 
 @st.fragment(run_every=WALL_REFRESH_S)
 def live_wall_ui(code: str, metrics: dict | None, secret: str | None) -> None:
     """Re-read the room and redraw the wall: only this fragment reruns, never the whole page."""
+    i18n.use(st.session_state.get("lang"))  # a fragment's own reruns skip app.py's language_ui
     rooms = _store_or_warn()
     if rooms is None:
         return
     try:
         summary = rooms.room_summary(code)
     except ValueError as error:
-        st.warning(f"{error} The wall stops here.")
+        st.warning(_("{problem} The wall stops here.").format(problem=error))
         return
     except Exception as error:  # the database hiccuped: keep the wall, try again at the next refresh
-        st.warning(f"The room could not be read just now ({type(error).__name__}); retrying in {WALL_REFRESH_S} s.")
+        st.warning(_("The room could not be read just now ({error_type}); retrying in {seconds} s.").format(
+            error_type=type(error).__name__, seconds=WALL_REFRESH_S))
         return
     numbers = wall.wall_numbers(summary.drawings)
     count_column, accuracy_column, words_column = st.columns([1, 1, 3], vertical_alignment="center")
     with count_column.container(key="wall_count"):
-        st.metric("Drawings", numbers.drawings, border=True)
+        st.metric(_("Drawings"), numbers.drawings, border=True)
     with accuracy_column.container(key="wall_accuracy"):
-        st.metric("Room accuracy", "–" if numbers.accuracy is None else f"{numbers.accuracy:.0%}",
-                  border=True, help="Drawings whose final reading is the digit their author meant.")
+        st.metric(_("Room accuracy"), "–" if numbers.accuracy is None else f"{numbers.accuracy:.0%}",
+                  border=True, help=_("Drawings whose final reading is the digit their author meant."))
     sentences = wall.wall_sentences(numbers, metrics)
     with words_column:
         if summary.closed:
-            st.info("This room is closed: it takes no more drawings.", icon=":material/lock:")
+            st.info(_("This room is closed: it takes no more drawings."), icon=":material/lock:")
         for sentence in sentences:
             st.markdown(sentence)
     chart_column, grid_column = st.columns([2, 3], gap="medium")
     with chart_column:
-        st.caption("Read as meant, step by step: the readout applied after each row")
+        st.caption(_("Read as meant, step by step: the readout applied after each row"))
         st.plotly_chart(wall.room_accuracy_figure(numbers, metrics, WALL_CHART_HEIGHT), key="wall_chart",
                         alt=WALL_CHART_ALT.format(sentences=" ".join(sentences).replace("**", "")), **PLOT)
     with grid_column:
@@ -291,24 +299,25 @@ def live_wall_ui(code: str, metrics: dict | None, secret: str | None) -> None:
 
 def drawings_grid_ui(summary: RoomSummary, secret: str | None) -> None:
     """The drawings as tiles with what the LSTM read; misreads first on demand."""
-    misreads_first = st.toggle("Misreads first", key="wall_misreads_first")
+    misreads_first = st.toggle(_("Misreads first"), key="wall_misreads_first")
     if not summary.drawings:
-        st.info("No drawings yet. Scan the QR code, draw a digit, pick what you drew and send it.",
+        st.info(_("No drawings yet. Scan the QR code, draw a digit, pick what you drew and send it."),
                 icon=":material/draw:")
         return
     shown = wall.wall_order(summary.drawings, misreads_first)[:WALL_TILES]
     if len(summary.drawings) > len(shown):
-        st.caption(f"The {len(shown)} {'misread and ' if misreads_first else ''}newest of "
-                   f"{len(summary.drawings)} drawings.")
+        st.caption((_("The {shown} misread and newest of {count} drawings.") if misreads_first else
+                    _("The {shown} newest of {count} drawings.")).format(shown=len(shown), count=len(summary.drawings)))
     for row_start in range(0, len(shown), WALL_COLUMNS):
         for column, drawing in zip(st.columns(WALL_COLUMNS), shown[row_start:row_start + WALL_COLUMNS]):
             with column.container(key=f"wall_drawing_{drawing.id}"):
-                caption = f"{drawing.meant} ✓" if drawing.correct else f"{drawing.meant} read as {drawing.read}"
+                caption = (f"{drawing.meant} ✓" if drawing.correct else
+                           _("{meant} read as {read}").format(meant=drawing.meant, read=drawing.read))
                 st.image(wall.tile(drawing.pixels), caption=caption, width="stretch",
                          alt=TILE_ALT.format(meant=drawing.meant, read=drawing.read))
                 if secret is not None:
                     st.button(":material/delete:", key=f"remove_{drawing.id}", type="tertiary",
-                              help="Remove this drawing from the wall",
+                              help=_("Remove this drawing from the wall"),
                               on_click=_remove, args=(summary.code, secret, drawing.id))
 
 
@@ -324,8 +333,8 @@ def presenter_ui(summary: RoomSummary, secret: str) -> None:
     problem = st.session_state.pop("wall_problem", None)
     if problem:
         st.warning(problem)
-    if not summary.closed and st.button("Close the room", icon=":material/lock:", key="close_room",
-                                        help="No more drawings are taken; the wall stays until the room expires."):
+    if not summary.closed and st.button(_("Close the room"), icon=":material/lock:", key="close_room",
+                                        help=_("No more drawings are taken; the wall stays until the room expires.")):
         try:
             open_store().close_room(summary.code, secret)
         except ValueError as error:

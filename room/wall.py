@@ -14,6 +14,8 @@ is 10 percentage points, so "half the room" means 30-70% at two standard errors,
 the noise swamps the claim. A median settle step needs MIN_DIGIT_DRAWINGS = 5 drawings of one
 digit: the true median then lies between the smallest and the largest of them with probability
 1 - 2 * 0.5**5 = 94%, and one odd drawing cannot move the middle one far.
+
+The words are in the page's language (page/i18n.py, which imports nothing of the page).
 """
 
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ import plotly.graph_objects as go
 
 from model.config import CONFIG
 from model.trace import decision_step
+from page.i18n import _, ngettext
 from room.records import Drawing
 
 ROOM_COLOUR, MNIST_COLOUR, MUTED = "#d62728", "#1f77b4", "#9aa0a6"
@@ -74,8 +77,8 @@ def _steps(values) -> str:
     """A median (of MNIST's) as whole steps: "step 20", or "between steps 20 and 21" when it falls between two."""
     low, high = int(np.floor(np.median(values))), int(np.ceil(np.median(values)))
     if low == high:
-        return f"step {low}"
-    return f"between steps {low} and {high}"
+        return _("step {step}").format(step=low)
+    return _("between steps {low} and {high}").format(low=low, high=high)
 
 
 def _middle_steps(values) -> str:
@@ -84,7 +87,9 @@ def _middle_steps(values) -> str:
     ordered = np.sort(np.asarray(values))
     middle = len(ordered) // 2
     low, high = (ordered[middle], ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1], ordered[middle])
-    return f"at step {low}" if low == high else f"between steps {low} and {high}"
+    if low == high:
+        return _("at step {step}").format(step=low)
+    return _("between steps {low} and {high}").format(low=low, high=high)
 
 
 def wall_sentences(numbers: WallNumbers, metrics: dict | None) -> list[str]:
@@ -98,25 +103,36 @@ def wall_sentences(numbers: WallNumbers, metrics: dict | None) -> list[str]:
     digit = int(np.argmax(counts))  # the digit most often read as meant; ties go to the smaller digit
     if counts[digit] >= MIN_DIGIT_DRAWINGS:
         own = numbers.settle_steps[numbers.correct_mask & (numbers.meant == digit)]
-        sentence = (f"Your room's {digit}s settle {_middle_steps(own)} of {CONFIG.timesteps}: from there to "
-                    f"the last row, the readout's answer stays {digit} (the middle of {len(own)} drawings read "
-                    f"as {digit})")
         mnist_median = ((metrics or {}).get("decision_step", {}).get("median_per_class")
                         or [None] * CONFIG.classes)[digit]
-        sentences.append(sentence + (f". MNIST's test {digit}s: {_steps([mnist_median])}." if mnist_median else "."))
+        values = dict(digit=digit, when=_middle_steps(own), steps=CONFIG.timesteps, n=len(own),
+                      mnist_when=_steps([mnist_median]) if mnist_median else "")
+        sentences.append((_("Your room's {digit}s settle {when} of {steps}: from there to the last row, the "
+                            "readout's answer stays {digit} (the middle of {n} drawings read as {digit}). MNIST's "
+                            "test {digit}s: {mnist_when}.") if mnist_median else
+                          _("Your room's {digit}s settle {when} of {steps}: from there to the last row, the "
+                            "readout's answer stays {digit} (the middle of {n} drawings read as {digit}).")
+                          ).format(**values))
     if numbers.drawings < MIN_ROOM_DRAWINGS:
         noise = 100 * HALF / np.sqrt(MIN_ROOM_DRAWINGS)  # a share's largest standard error, in points
-        sentences.append(f"{numbers.drawings} drawing{'s' * (numbers.drawings != 1)} so far: the wall compares "
-                         f"the whole room with MNIST from {MIN_ROOM_DRAWINGS} drawings on (even then, a share of "
-                         f"the room is uncertain by about ±{noise:.0f} points).")
+        sentences.append(ngettext(
+            "{n} drawing so far: the wall compares the whole room with MNIST from {minimum} drawings on (even "
+            "then, a share of the room is uncertain by about ±{noise:.0f} points).",
+            "{n} drawings so far: the wall compares the whole room with MNIST from {minimum} drawings on (even "
+            "then, a share of the room is uncertain by about ±{noise:.0f} points).",
+            numbers.drawings).format(n=numbers.drawings, minimum=MIN_ROOM_DRAWINGS, noise=noise))
         return sentences
     room_half = first_step_at_least(numbers.step_accuracy, HALF)
     mnist_half = first_step_at_least(metrics["readout_accuracy_per_step"], HALF) if metrics else None
     if room_half is None:
-        sentence = "The readout never reads half of the room's drawings as meant, not even at the last step"
+        sentence = (_("The readout never reads half of the room's drawings as meant, not even at the last step "
+                      "(the MNIST test set: step {mnist_step}).") if mnist_half else
+                    _("The readout never reads half of the room's drawings as meant, not even at the last step."))
     else:
-        sentence = f"The readout first reads half of the room's drawings as meant at step {room_half}"
-    sentences.append(sentence + (f" (the MNIST test set: step {mnist_half})." if mnist_half else "."))
+        sentence = (_("The readout first reads half of the room's drawings as meant at step {step} (the MNIST "
+                      "test set: step {mnist_step}).") if mnist_half else
+                    _("The readout first reads half of the room's drawings as meant at step {step}."))
+    sentences.append(sentence.format(step=room_half, mnist_step=mnist_half))
     return sentences
 
 
@@ -138,15 +154,16 @@ def room_accuracy_figure(numbers: WallNumbers, metrics: dict | None, height: int
     if metrics is not None:
         tested = metrics.get("data", {}).get("test_images")
         fig.add_trace(go.Scatter(x=steps, y=metrics["readout_accuracy_per_step"], mode="lines",
-                                 name=f"MNIST test set ({tested:,} digits)" if tested else "MNIST test set", line=dict(color=MNIST_COLOUR, width=3)))
+                                 name=(_("MNIST test set ({count:,} digits)").format(count=tested) if tested
+                                       else _("MNIST test set")), line=dict(color=MNIST_COLOUR, width=3)))
     if numbers.step_accuracy is not None:
-        drawn = f"{numbers.drawings} drawing{'s' * (numbers.drawings != 1)}"
         fig.add_trace(go.Scatter(x=steps, y=numbers.step_accuracy, mode="lines+markers",
-                                 name=f"this room ({drawn})", line=dict(color=ROOM_COLOUR, width=4),
-                                 marker_size=7))
-    fig.update_xaxes(title_text="step t (rows read)", range=[0.5, CONFIG.timesteps + 0.5], dtick=4)
-    fig.update_yaxes(title_text="read as meant", range=[0, 1.03], tickformat=".0%")
-    fig.update_traces(hovertemplate="step %{x}: %{y:.0%}")
+                                 name=ngettext("this room ({n} drawing)", "this room ({n} drawings)",
+                                               numbers.drawings).format(n=numbers.drawings),
+                                 line=dict(color=ROOM_COLOUR, width=4), marker_size=7))
+    fig.update_xaxes(title_text=_("step t (rows read)"), range=[0.5, CONFIG.timesteps + 0.5], dtick=4)
+    fig.update_yaxes(title_text=_("read as meant"), range=[0, 1.03], tickformat=".0%")
+    fig.update_traces(hovertemplate=_("step %{x}: %{y:.0%}"))
     fig.update_layout(height=height, font=FONT, template="plotly_white", hovermode="x unified",
                       margin=dict(l=70, r=20, t=10, b=60),
                       legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))

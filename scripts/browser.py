@@ -328,6 +328,37 @@ def open_tab(page, label: str, timeout_ms: float = 30_000) -> dict:
     return next_run(page, page.locator(TABS, has_text=label).click, timeout_ms)
 
 
+def open_tab_at(page, index: int, timeout_ms: float = 30_000) -> dict:
+    """Switch to the index-th tab of the page (0 and 1: the sources, 2 to 5: the analysis views),
+    whatever language its label is in, and wait for the run that follows."""
+    return next_run(page, page.locator(TABS).nth(index).click, timeout_ms)
+
+
+# The prose a person reads in the main column: the page's text without code, formulas and the
+# charts' numbers, but with the charts' titles and axis titles. For tests of the page's language.
+PROSE_JS = """() => {
+    const main = document.querySelector("[data-testid='stMain']") || document.body;
+    // Left out: code, formulas, icons' names, and the language switch (each language in its own name).
+    const skipped = "pre, code, .katex, [data-testid='stCode'], [data-testid='stIconMaterial'], script, style, "
+        + ".js-plotly-plot, .st-key-language_switch";
+    const chartText = ".gtitle, .g-xtitle, .g-ytitle, .annotation-text, .legendtext";
+    const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+    const texts = [];
+    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        const chart = parent.closest(chartText) !== null;
+        if ((parent.closest(skipped) !== null && !chart) || !node.textContent.trim()) continue;
+        if (!chart && !parent.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
+        texts.push(node.textContent.trim());
+    }
+    return texts.join("\\n");
+}"""
+
+
+def visible_prose(page) -> str:
+    return page.evaluate(PROSE_JS)
+
+
 def wait_for_playback(page, timeout_ms: float = 30_000) -> None:
     """Wait until Plotly has drawn the playback figure (it renders after its element arrives)."""
     page.wait_for_function(

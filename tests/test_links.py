@@ -61,6 +61,20 @@ def test_query_round_trip():
     assert links.from_query({"g": "42", "view": "play"})[0].test_digit == 42
 
 
+def test_the_language_goes_into_the_link_and_comes_back():
+    link = links.Link(None, 7, "why", None, None, "ja")
+    query = links.to_query(link)
+    assert query["lang"] == "ja"
+    assert links.from_query(query)[0] == link
+    assert "lang" not in links.to_query(links.Link(test_digit=7))  # no choice: each reader's browser decides
+
+
+@pytest.mark.parametrize("asked, read", [("ja", "ja"), ("en", "en"), ("ja-JP", "ja"), ("klingon", None), ("", None)])
+def test_a_link_names_only_a_language_the_page_speaks(asked, read):
+    link, problems = links.from_query({"g": "3", "lang": asked})
+    assert link.lang == read and problems == [] and link.test_digit == 3
+
+
 PYTHON_WORDS = ("Error", "padding", "decompress", "zlib", "base64", "(", "Traceback")
 
 
