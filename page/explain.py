@@ -24,6 +24,7 @@ from model.config import CONFIG, RowLstmConfig
 from model.preprocess import INK_THRESHOLD, MIN_BRUSH_WIDTHS
 from model.readout import Readout, pushes
 from model.trace import Trace, empty_rows, first_inked_step
+from page.i18n import N_, _
 
 
 def percent(probability: float) -> str:
@@ -565,113 +566,128 @@ def model_definition_source(path: Path, function: str = "build_model") -> str:
     raise ValueError(f"{path} defines no function {function!r}")
 
 
-# The "what if" views' words, in one place for translation: plain str.format templates (wrap
-# each in the catalogue's lookup when the Japanese catalogue arrives; the keys stay).
+# The "what if" views' words, in one place: str.format templates marked for the catalogue with
+# N_() and translated with _() where they are used (here and in whatif_view.py).
 WHATIF_WORDS = {
     # Widgets.
-    "edit_label": "Edit the rows",
-    "edit_first_rows_choice": "Only the first rows",
-    "edit_blank_choice": "Without some rows",
-    "edit_reverse_choice": "Reverse the order",
-    "edit_shuffle_choice": "Shuffle the order",
-    "rows_kept_label": "Keep rows 1 to",
-    "rows_blanked_label": "Blank rows",
-    "seed_label": "Shuffle seed",
-    "step_label": "Step t",
-    "no_digit_rows": "Edit the rows of a digit here once there is one to read.",
-    "no_digit_map": "The drawing's path through the hidden state appears here once there is a digit to read.",
-    "no_map": "The map of the hidden state is not shown: {problem} Make it with `python -m model.state_map` "
-              "(it needs MNIST_DIR).",
-    "influence_heading": "Which rows did the answer need?",
+    "edit_label": N_("Edit the rows"),
+    "edit_first_rows_choice": N_("Only the first rows"),
+    "edit_blank_choice": N_("Without some rows"),
+    "edit_reverse_choice": N_("Reverse the order"),
+    "edit_shuffle_choice": N_("Shuffle the order"),
+    "rows_kept_label": N_("Keep rows 1 to"),
+    "rows_blanked_label": N_("Blank rows"),
+    "seed_label": N_("Shuffle seed"),
+    "step_label": N_("Step t"),
+    "no_digit_rows": N_("Edit the rows of a digit here once there is one to read."),
+    "no_digit_map": N_("The drawing's path through the hidden state appears here once there is a digit to "
+                       "read."),
+    "no_map": N_("The map of the hidden state is not shown: {problem} Make it with `python -m "
+                 "model.state_map` (it needs MNIST_DIR)."),
+    "influence_heading": N_("Which rows did the answer need?"),
     # The edits, as the edited input's title ...
-    "edit_first_rows": "Only rows 1–{last}",
-    "edit_blank": "Without rows {first}–{last}",
-    "edit_blank_one": "Without row {first}",
-    "edit_reverse": "Rows reversed",
-    "edit_shuffle": "Rows shuffled (seed {seed})",
+    "edit_first_rows": N_("Only rows 1–{last}"),
+    "edit_blank": N_("Without rows {first}–{last}"),
+    "edit_blank_one": N_("Without row {first}"),
+    "edit_reverse": N_("Rows reversed"),
+    "edit_shuffle": N_("Rows shuffled (seed {seed})"),
     # ... and as the start of the sentence.
-    "clause_first_rows": "With only rows 1–{last}",
-    "clause_blank": "Without rows {first}–{last}",
-    "clause_blank_one": "Without row {first}",
-    "clause_reverse": "With its rows reversed",
-    "clause_shuffle": "With its rows shuffled (seed {seed})",
+    "clause_first_rows": N_("With only rows 1–{last}"),
+    "clause_blank": N_("Without rows {first}–{last}"),
+    "clause_blank_one": N_("Without row {first}"),
+    "clause_reverse": N_("With its rows reversed"),
+    "clause_shuffle": N_("With its rows shuffled (seed {seed})"),
     # What the edit did.
-    "edit_same": "{edit}, your {digit} is still read as {digit} ({before} before, {after} now), settling at "
-                 "step {settle} (the original at step {original_settle}).",
-    "edit_changed": "{edit}, your {digit} is read as {new} ({p_new}; {digit} falls from {before} to {after}), "
-                    "settling at step {settle}.",
-    "edit_blank_left": "{edit}, no ink of your {digit} is left: a blank input reads as {new} ({p_new}).",
-    "edit_unchanged": "{edit}, your digit is what it was: the rows changed hold no ink.",
-    "reason_blank_before": "The final answer needed the ink of rows {first}–{last}: the original's readout "
-                           "settled on {digit} only at step {settle}, after reading them.",
-    "reason_blank_while": "The final answer needed the ink of rows {first}–{last}: the original's readout "
-                          "settled on {digit} at step {settle}, while reading them.",
-    "reason_blank_after": "The original's readout had settled on {digit} at step {settle}, before row {first}, "
-                          "yet the final answer still needed rows {first}–{last}: settling early is not deciding "
-                          "early.",
-    "reason_first_rows": "At step {last} the original's readout said {leader} ({p_leader}); {blank_rows} blank "
-                         "rows later the same state reads as {new}: the final answer needed rows {next}–{rows}.",
-    "reason_reverse": "Read bottom row first, the same ink is another sequence, and the LSTM learned its "
-                      "digits top row first.",
-    "reason_shuffle": "The same ink in another order is another sequence: the LSTM reads the order of the "
-                      "rows, not only their ink.",
+    "edit_same": N_("{edit}, your {digit} is still read as {digit} ({before} before, {after} now), settling "
+                    "at step {settle} (the original at step {original_settle})."),
+    "edit_changed": N_("{edit}, your {digit} is read as {new} ({p_new}; {digit} falls from {before} to "
+                       "{after}), settling at step {settle}."),
+    "edit_blank_left": N_("{edit}, no ink of your {digit} is left: a blank input reads as {new} ({p_new})."),
+    "edit_unchanged": N_("{edit}, your digit is what it was: the rows changed hold no ink."),
+    "reason_blank_before": N_("The final answer needed the ink of rows {first}–{last}: the original's "
+                              "readout settled on {digit} only at step {settle}, after reading them."),
+    "reason_blank_while": N_("The final answer needed the ink of rows {first}–{last}: the original's readout "
+                             "settled on {digit} at step {settle}, while reading them."),
+    "reason_blank_after": N_("The original's readout had settled on {digit} at step {settle}, before row "
+                             "{first}, yet the final answer still needed rows {first}–{last}: settling "
+                             "early is not deciding early."),
+    "reason_first_rows": N_("At step {last} the original's readout said {leader} ({p_leader}); {blank_rows} "
+                            "blank rows later the same state reads as {new}: the final answer needed rows "
+                            "{next}–{rows}."),
+    "reason_reverse": N_("Read bottom row first, the same ink is another sequence, and the LSTM learned its "
+                         "digits top row first."),
+    "reason_shuffle": N_("The same ink in another order is another sequence: the LSTM reads the order of the "
+                         "rows, not only their ink."),
     # The influence strip.
-    "influence_none": "There is no ink, so no row can matter: blanking or scaling any row changes nothing.",
-    "influence_flat": "No single row decides it: blanking any one row alone lowers p({digit}) by under one "
-                      "point (at most {most} points, row {row}); the other rows carry the {digit} without it.",
-    "influence_top": "Blanking one row at a time, row {row} matters most: without it p({digit}) falls from "
-                     "{before} to {after}. {count} of the {inked} inked rows lower it by over one point.",
-    "sensitivity": "The ink that still moves h_{steps} most is row {row}'s; the inked row that moves it least "
-                   "is row {least} ({ratio} times less). Sensitivity here is ‖h_{steps}(x with row k's ink "
-                   "× (1 + ε)) − h_{steps}(x)‖ / ε, a finite difference over the row's own pixels.",
-    "sensitivity_one": "Only row {row} holds ink, so only its ink can move h_{steps}.",
+    "influence_none": N_("There is no ink, so no row can matter: blanking or scaling any row changes "
+                         "nothing."),
+    "influence_flat": N_("No single row decides it: blanking any one row alone lowers p({digit}) by under "
+                         "one point (at most {most} points, row {row}); the other rows carry the {digit} "
+                         "without it."),
+    "influence_top": N_("Blanking one row at a time, row {row} matters most: without it p({digit}) falls "
+                        "from {before} to {after}. {count} of the {inked} inked rows lower it by over one "
+                        "point."),
+    "sensitivity": N_("The ink that still moves h_{steps} most is row {row}'s; the inked row that moves it "
+                      "least is row {least} ({ratio} times less). Sensitivity here is ‖h_{steps}(x with row "
+                      "k's ink × (1 + ε)) − h_{steps}(x)‖ / ε, a finite difference over the row's own "
+                      "pixels."),
+    "sensitivity_one": N_("Only row {row} holds ink, so only its ink can move h_{steps}."),
     # The map.
-    "map": "Each faint dot is one of {points} MNIST test digits' hidden state at step {t}, coloured by its true "
-           "digit; the ringed numbers are each digit's centre over all {images:,} test digits, and the black "
-           "line is your drawing's path h_1 … h_{t}. The map is a PCA of h_t over all test digits and steps: "
-           "its two axes keep {kept} of the variance{kept_here}; the other {lost} lies in the {hidden} "
-           "directions the map cannot show, so digits that overlap here may be far apart in the "
-           "{units}-dimensional state.",
-    "map_kept_here": " ({kept_t} of it at step {t})",
-    "map_nearest": "At step {t} your h_t lies nearest the centre of the {digit}s on the map.",
+    "map": N_("Each faint dot is one of {points} MNIST test digits' hidden state at step {t}, coloured by "
+              "its true digit; the ringed numbers are each digit's centre over all {images:,} test digits, "
+              "and the black line is your drawing's path h_1 … h_{t}. The map is a PCA of h_t over all test "
+              "digits and steps: its two axes keep {kept} of the variance{kept_here}; the other {lost} lies "
+              "in the {hidden} directions the map cannot show, so digits that overlap here may be far apart "
+              "in the {units}-dimensional state."),
+    "map_kept_here": N_(" ({kept_t} of it at step {t})"),
+    "map_nearest": N_("At step {t} your h_t lies nearest the centre of the {digit}s on the map."),
 }
+
+
+def whatif_words(key: str) -> str:
+    """One of WHATIF_WORDS in the reader's language (a str.format template)."""
+    return _(WHATIF_WORDS[key])
 
 
 def whatif_edit_words(kind: str, first: int, last: int, seed: int, use: str = "edit") -> str:
     """An edit in words: the edited input's title (use="edit") or the start of the sentence
     (use="clause")."""
     key = f"{use}_{kind}_one" if kind == "blank" and first == last else f"{use}_{kind}"
-    return WHATIF_WORDS[key].format(first=first, last=last, seed=seed)
+    return whatif_words(key).format(first=first, last=last, seed=seed)
 
 
 def whatif_sentence(original: Trace, edited: Trace, kind: str, first: int, last: int, seed: int) -> str:
     """What the edit did to the answer and, when it changed it, why, from the two traces."""
-    words = WHATIF_WORDS
     edit = whatif_edit_words(kind, first, last, seed, use="clause")
     digit, new = int(original.prediction), int(edited.prediction)
     if np.array_equal(original.inputs, edited.inputs):
-        return words["edit_unchanged"].format(edit=edit)
+        return whatif_words("edit_unchanged").format(edit=edit)
     before, after = percent(original.probabilities[digit]), percent(edited.probabilities[digit])
     if first_inked_step(edited.inputs) is None:
-        return words["edit_blank_left"].format(edit=edit, digit=digit, new=new, p_new=percent(edited.probabilities[new]))
+        return whatif_words("edit_blank_left").format(edit=edit, digit=digit, new=new,
+                                                  p_new=percent(edited.probabilities[new]))
     if new == digit:
-        return words["edit_same"].format(edit=edit, digit=digit, before=before, after=after,
-                                         settle=int(edited.decision_step),
-                                         original_settle=int(original.decision_step))
-    sentence = words["edit_changed"].format(edit=edit, digit=digit, new=new, p_new=percent(edited.probabilities[new]),
-                                            before=before, after=after, settle=int(edited.decision_step))
+        return whatif_words("edit_same").format(edit=edit, digit=digit, before=before, after=after,
+                                            settle=int(edited.decision_step),
+                                            original_settle=int(original.decision_step))
+    sentence = whatif_words("edit_changed").format(edit=edit, digit=digit, new=new,
+                                               p_new=percent(edited.probabilities[new]), before=before,
+                                               after=after, settle=int(edited.decision_step))
     rows = len(original.step_probabilities)
     if kind == "blank":
         settle = int(original.decision_step)
         when = "before" if last < settle else "after" if first > settle else "while"
-        reason = words[f"reason_blank_{when}"].format(first=first, last=last, digit=digit, settle=settle)
+        reason = whatif_words(f"reason_blank_{when}").format(first=first, last=last, digit=digit,
+                                                             settle=settle)
     elif kind == "first_rows":
         at_last = original.step_probabilities[last - 1]
         leader = int(at_last.argmax())
-        reason = words["reason_first_rows"].format(last=last, leader=leader, p_leader=percent(at_last[leader]),
-                                                   blank_rows=rows - last, new=new, next=last + 1, rows=rows)
+        reason = whatif_words("reason_first_rows").format(last=last, leader=leader,
+                                                      p_leader=percent(at_last[leader]),
+                                                      blank_rows=rows - last, new=new, next=last + 1,
+                                                      rows=rows)
     else:
-        reason = words[f"reason_{kind}"]
+        reason = whatif_words(f"reason_{kind}")
     return f"{sentence} {reason}"
 
 
@@ -680,44 +696,44 @@ ONE_POINT = 0.01  # a probability change smaller than one percentage point is no
 
 def influence_sentence(original: Trace, drop: np.ndarray, sensitivity: np.ndarray) -> str:
     """Which rows the answer needed (occlusion) and whose ink still moves h_T (sensitivity)."""
-    words = WHATIF_WORDS
     inked_rows = np.flatnonzero(original.inputs.max(axis=1) >= INK_THRESHOLD)
     if len(inked_rows) == 0:
-        return words["influence_none"]
+        return whatif_words("influence_none")
     digit, steps = int(original.prediction), len(drop)
     row = int(np.argmax(drop))
     if drop[row] < ONE_POINT:
-        first = words["influence_flat"].format(digit=digit, most=f"{max(drop[row], 0) * 100:.1f}", row=row + 1)
+        first = whatif_words("influence_flat").format(digit=digit, most=f"{max(drop[row], 0) * 100:.1f}",
+                                                  row=row + 1)
     else:
         before = float(original.probabilities[digit])
-        first = words["influence_top"].format(row=row + 1, digit=digit, before=percent(before),
-                                              after=percent(before - drop[row]),
-                                              count=int((drop >= ONE_POINT).sum()), inked=len(inked_rows))
+        first = whatif_words("influence_top").format(row=row + 1, digit=digit, before=percent(before),
+                                                 after=percent(before - drop[row]),
+                                                 count=int((drop >= ONE_POINT).sum()), inked=len(inked_rows))
     moving = sensitivity[inked_rows]
     if len(inked_rows) == 1:
-        second = words["sensitivity_one"].format(row=int(inked_rows[0]) + 1, steps=steps)
+        second = whatif_words("sensitivity_one").format(row=int(inked_rows[0]) + 1, steps=steps)
     else:
         ratio = float(moving.max() / max(moving.min(), 1e-12))
-        second = words["sensitivity"].format(steps=steps, row=int(inked_rows[moving.argmax()]) + 1,
-                                             least=int(inked_rows[moving.argmin()]) + 1,
-                                             ratio=f"{ratio:.1f}" if ratio < 10 else f"{ratio:.0f}")
+        second = whatif_words("sensitivity").format(steps=steps, row=int(inked_rows[moving.argmax()]) + 1,
+                                                least=int(inked_rows[moving.argmin()]) + 1,
+                                                ratio=f"{ratio:.1f}" if ratio < 10 else f"{ratio:.0f}")
     return f"{first} {second}".strip()
 
 
 def map_sentence(state_map, hidden_states: np.ndarray, t: int) -> str:
     """What the map of the hidden state shows at step t, and what the projection loses, from the
     measured file (model/state_map.py)."""
-    words = WHATIF_WORDS
     kept = float(np.sum(state_map.explained))
     kept_t = float(state_map.explained_per_step[t - 1])
     units = state_map.components.shape[1]
-    kept_here = "" if not np.isfinite(kept_t) else words["map_kept_here"].format(kept_t=f"{kept_t:.0%}", t=t)
-    sentence = words["map"].format(points=state_map.points.shape[1], t=t, images=state_map.test_images,
-                                   kept=f"{kept:.0%}", kept_here=kept_here, lost=f"{1 - kept:.0%}",
-                                   hidden=units - 2, units=units)
+    kept_here = ("" if not np.isfinite(kept_t) else
+                 whatif_words("map_kept_here").format(kept_t=f"{kept_t:.0%}", t=t))
+    sentence = whatif_words("map").format(points=state_map.points.shape[1], t=t, images=state_map.test_images,
+                                      kept=f"{kept:.0%}", kept_here=kept_here, lost=f"{1 - kept:.0%}",
+                                      hidden=units - 2, units=units)
     here = state_map.project(hidden_states[t - 1])
     nearest = int(np.argmin(np.linalg.norm(state_map.centroids[t - 1] - here, axis=1)))
-    return f"{sentence} {words['map_nearest'].format(t=t, digit=nearest)}"
+    return "{} {}".format(sentence, whatif_words("map_nearest").format(t=t, digit=nearest))
 
 # --- Without sight of the charts: every step in words, and the charts' text alternatives -------
 # Every sentence a screen reader speaks for the playback and the charts, as plain literals with

@@ -55,11 +55,12 @@ def check_state_map(path, model_sha256: str) -> StateMapCheck:
     for another model would place the drawing's states among another model's digits."""
     path = Path(path)
     if not path.exists():
-        return StateMapCheck(None, f"{path.name} is missing.")
+        return StateMapCheck(None, _("{file} is missing.").format(file=path.name))
     try:
         state_map = read(path)
-    except ValueError as error:
+    except ValueError as error:  # model/state_map.py's own words (the model knows no languages)
         return StateMapCheck(None, f"{error}.")
     if state_map.model_sha256 != model_sha256:
-        return StateMapCheck(None, f"{path.name} was made for a different model file (its sha256 does not match).")
+        return StateMapCheck(None, _("{file} was made for a different model file (its sha256 does not "
+                                     "match).").format(file=path.name))
     return StateMapCheck(state_map, None)

@@ -15,15 +15,15 @@ from model import config
 from model.row_edits import RowEdit, occlusion, sensitivity
 from model.state_map import STATE_MAP_PATH
 from model.trace import LstmWeights, Trace, trace
-from page import explain, figures_whatif
+from page import explain, figures_whatif, i18n
 from page.chart_spec import ChartSpec
 from page.figures import PLOT
 from page.metrics_check import StateMapCheck, check_state_map
 
-WORDS = explain.WHATIF_WORDS
+words = explain.whatif_words  # one of explain.WHATIF_WORDS, in the reader's language
 STEPS = config.CONFIG.timesteps
-EDITS = {"blank": WORDS["edit_blank_choice"], "first_rows": WORDS["edit_first_rows_choice"],
-         "reverse": WORDS["edit_reverse_choice"], "shuffle": WORDS["edit_shuffle_choice"]}
+EDITS = {"blank": "edit_blank_choice", "first_rows": "edit_first_rows_choice",  # each edit's words
+         "reverse": "edit_reverse_choice", "shuffle": "edit_shuffle_choice"}
 DEFAULT_BLANKED = (18, 22)  # the issue's example: a 7 without its lower stroke
 DEFAULT_KEPT = 14
 
@@ -41,30 +41,33 @@ def row_influence(image: np.ndarray, sha256: str, _weights: LstmWeights) -> tupl
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def state_map_check(path: str, sha256: str, modified_ns: int) -> StateMapCheck:
+def state_map_check(path: str, sha256: str, modified_ns: int, lang: str) -> StateMapCheck:
+    """Once per map file, model and language (the problem, if any, is in words for the page)."""
     return check_state_map(path, sha256)
 
 
 def step_slider(container) -> int:
     """The step, shared with "One step up close": the same widget (label, range, default and key)
     as that view's, so that moving it in one view moves it in the other."""
-    return container.slider(WORDS["step_label"], 1, STEPS, STEPS // 2, key="step")
+    return container.slider(words("step_label"), 1, STEPS, STEPS // 2, key="step")
 
 
 def edit_ui(compact: bool) -> tuple[RowEdit, int]:
     """The edit (which one, and its rows or seed) and the step."""
     kind_column = st.container()  # the four choices need the whole width
     setting_column, step_column = (st.container(),) * 2 if compact else st.columns(2, gap="large")
-    kind = kind_column.segmented_control(WORDS["edit_label"], tuple(EDITS), format_func=EDITS.get,
-                                         default="blank", required=True, key="row_edit")
+    kind = kind_column.segmented_control(words("edit_label"), tuple(EDITS),
+                                         format_func=lambda edit: words(EDITS[edit]), default="blank",
+                                         required=True, key="row_edit")
     if kind == "blank":
-        first, last = setting_column.slider(WORDS["rows_blanked_label"], 1, STEPS, DEFAULT_BLANKED, key="rows_blanked")
+        first, last = setting_column.slider(words("rows_blanked_label"), 1, STEPS, DEFAULT_BLANKED,
+                                            key="rows_blanked")
         edit = RowEdit("blank", first, last)
     elif kind == "first_rows":
-        edit = RowEdit("first_rows", last=setting_column.slider(WORDS["rows_kept_label"], 0, STEPS, DEFAULT_KEPT,
-                                                                key="rows_kept"))
+        edit = RowEdit("first_rows", last=setting_column.slider(words("rows_kept_label"), 0, STEPS,
+                                                                DEFAULT_KEPT, key="rows_kept"))
     elif kind == "shuffle":
-        edit = RowEdit("shuffle", seed=int(setting_column.number_input(WORDS["seed_label"], 0, 9_999, 0, 1,
+        edit = RowEdit("shuffle", seed=int(setting_column.number_input(words("seed_label"), 0, 9_999, 0, 1,
                                                                        key="shuffle_seed")))
     else:
         edit = RowEdit("reverse")
@@ -74,7 +77,7 @@ def edit_ui(compact: bool) -> tuple[RowEdit, int]:
 def rows_ui(analysis: Trace | None, image: np.ndarray | None, sha256: str, weights: LstmWeights, mode: str) -> None:
     """Rows, what if: the edited input beside the original, then the row-influence strip."""
     if analysis is None:
-        st.info(WORDS["no_digit_rows"])
+        st.info(words("no_digit_rows"))
         return
     edit, t = edit_ui(compact=mode == "phone")
     edited = trace(edit.apply(image), weights)
@@ -82,7 +85,7 @@ def rows_ui(analysis: Trace | None, image: np.ndarray | None, sha256: str, weigh
     st.plotly_chart(ChartSpec(figures_whatif.rows_spec(analysis, edited, t, title, mode)), key="whatif_rows", **PLOT)
     with st.container(key="whatif_sentence"):
         st.markdown(explain.whatif_sentence(analysis, edited, edit.kind, edit.first, edit.last, edit.seed))
-    st.subheader(WORDS["influence_heading"])
+    st.subheader(words("influence_heading"))
     drop, moves = row_influence(image, sha256, weights)
     st.plotly_chart(ChartSpec(figures_whatif.influence_spec(analysis.inputs, drop, moves, int(analysis.prediction),
                                                             t, mode)), key="whatif_influence", **PLOT)
@@ -93,12 +96,13 @@ def rows_ui(analysis: Trace | None, image: np.ndarray | None, sha256: str, weigh
 def map_ui(analysis: Trace | None, sha256: str, mode: str) -> None:
     """Where the state travels: the drawing's path on the map, or why there is no map."""
     if analysis is None:
-        st.info(WORDS["no_digit_map"])
+        st.info(words("no_digit_map"))
         return
     path = Path(STATE_MAP_PATH)
-    check = state_map_check(str(path), sha256, path.stat().st_mtime_ns if path.exists() else 0)
+    modified_ns = path.stat().st_mtime_ns if path.exists() else 0
+    check = state_map_check(str(path), sha256, modified_ns, i18n.current())
     if check.state_map is None:
-        st.info(WORDS["no_map"].format(problem=check.problem), icon=":material/map:")
+        st.info(words("no_map").format(problem=check.problem), icon=":material/map:")
         return
     t = step_slider(st.container() if mode == "phone" else st.columns([1, 2])[0])
     figure = figures_whatif.state_map_spec(check.state_map, analysis.hidden_states, t, mode)
