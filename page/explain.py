@@ -736,43 +736,45 @@ def map_sentence(state_map, hidden_states: np.ndarray, t: int) -> str:
     return "{} {}".format(sentence, whatif_words("map_nearest").format(t=t, digit=nearest))
 
 # --- Without sight of the charts: every step in words, and the charts' text alternatives -------
-# Every sentence a screen reader speaks for the playback and the charts, as plain literals with
-# str.format placeholders, so that they can be wrapped for translation in one place.
+# Every sentence a screen reader speaks for the playback and the charts, as str.format templates
+# marked for the catalogue with N_() and translated with _() where they are used (here, and the
+# playback controls' labels in views.py).
 
-STEP_SENTENCE = "Step {step} of {steps}: row {step} {row}. The readout says {digit} at {probability}, {settled}. {change}"
-ROW_BLANK = "is blank"
-ROW_FAINT = "holds only faint ink, {ink} pixels' worth"
-ROW_INKED = "holds {ink} pixels' worth of ink in columns {first} to {last}, mostly {where}"
-ROW_PLACES = ("on the left", "in the middle", "on the right")  # the thirds of a row
-SETTLED = "settled: this is its final answer from here on"
-NOT_SETTLED = "not settled yet"
-CHANGE_FIRST = "This is the first row read."
-CHANGE_NEW_ANSWER = "Since step {previous}: the answer changed from {before} to {digit}."
-CHANGE_SAME_ANSWER = "Since step {previous}: still {digit}, {direction} from {before}."
-CHANGE_UP, CHANGE_DOWN, CHANGE_NONE = "up", "down", "unchanged"
+STEP_SENTENCE = N_("Step {step} of {steps}: row {step} {row}. The readout says {digit} at {probability}, "
+                   "{settled}. {change}")
+ROW_BLANK = N_("is blank")
+ROW_FAINT = N_("holds only faint ink, {ink} pixels' worth")
+ROW_INKED = N_("holds {ink} pixels' worth of ink in columns {first} to {last}, mostly {where}")
+ROW_PLACES = (N_("on the left"), N_("in the middle"), N_("on the right"))  # the thirds of a row
+SETTLED = N_("settled: this is its final answer from here on")
+NOT_SETTLED = N_("not settled yet")
+CHANGE_FIRST = N_("This is the first row read.")
+CHANGE_NEW_ANSWER = N_("Since step {previous}: the answer changed from {before} to {digit}.")
+CHANGE_SAME_ANSWER = N_("Since step {previous}: still {digit}, {direction} from {before}.")
+CHANGE_UP, CHANGE_DOWN, CHANGE_NONE = N_("up"), N_("down"), N_("unchanged")
 
-TABLE_COLUMNS = ("step", "row ink (pixels' worth)", "top 3 probabilities", "settled")
-TABLE_SETTLED, TABLE_NOT_SETTLED = "yes", "not yet"
-TOP_PROBABILITY = "{digit}: {probability}"
+TABLE_COLUMNS = (N_("step"), N_("row ink (pixels' worth)"), N_("top 3 probabilities"), N_("settled"))
+TABLE_SETTLED, TABLE_NOT_SETTLED = N_("yes"), N_("not yet")
+TOP_PROBABILITY = "{digit}: {probability}"  # no words to translate
 
-INPUT_ALT_BLANK = "The {size} × {size} input the LSTM reads is blank."
-INPUT_ALT = ("The {size} × {size} input the LSTM reads: white ink on black, on rows {first_row} to {last_row} "
-             "and columns {first_column} to {last_column}.")
-PLAYBACK_ALT = ("Animated chart of the LSTM reading the digit row by row, {steps} steps: the input with the "
-                "row being read, the hidden state's {units} units, the readout's ten probabilities at the "
-                "step, and their curves so far. It ends on {digit} at {probability}; {settle} The playback "
-                "buttons step through it, each step is described in words under them, and the table of "
-                "steps lists every step.")
-PLAYBACK_SETTLES = "the answer settles at step {settle}."
-PLAYBACK_HELD = "it says {digit} from the blank rows on."
-STEP_ALT = ("Six bar charts of step {step}, across all {units} units: the input gate ({writing} open), the "
-            "forget gate ({forgetting} below one half), the candidate, the output gate ({showing} open), "
-            "the cell state and the hidden state (mean size {mean_abs_h:.2f}).")
-PLAYBACK_CONTROLS = "Playback controls"
-PLAYBACK_BUTTONS = {"first": "First step", "previous": "Previous step", "play": "Play", "pause": "Pause",
-                    "next": "Next step", "last": "Last step"}
-PLAYBACK_KEYS = "Keys: Left and Right arrows step, Home and End go to the first and last step."
-TABLE_TITLE = "The playback as a table: every step in numbers"
+INPUT_ALT_BLANK = N_("The {size} × {size} input the LSTM reads is blank.")
+INPUT_ALT = N_("The {size} × {size} input the LSTM reads: white ink on black, on rows {first_row} to "
+               "{last_row} and columns {first_column} to {last_column}.")
+PLAYBACK_ALT = N_("Animated chart of the LSTM reading the digit row by row, {steps} steps: the input with "
+                  "the row being read, the hidden state's {units} units, the readout's ten probabilities at "
+                  "the step, and their curves so far. It ends on {digit} at {probability}; {settle} The "
+                  "playback buttons step through it, each step is described in words under them, and the "
+                  "table of steps lists every step.")
+PLAYBACK_SETTLES = N_("the answer settles at step {settle}.")
+PLAYBACK_HELD = N_("it says {digit} from the blank rows on.")
+STEP_ALT = N_("Six bar charts of step {step}, across all {units} units: the input gate ({writing} open), the "
+              "forget gate ({forgetting} below one half), the candidate, the output gate ({showing} open), "
+              "the cell state and the hidden state (mean size {mean_abs_h:.2f}).")
+PLAYBACK_CONTROLS = N_("Playback controls")
+PLAYBACK_BUTTONS = {"first": N_("First step"), "previous": N_("Previous step"), "play": N_("Play"),
+                    "pause": N_("Pause"), "next": N_("Next step"), "last": N_("Last step")}
+PLAYBACK_KEYS = N_("Keys: Left and Right arrows step, Home and End go to the first and last step.")
+TABLE_TITLE = N_("The playback as a table: every step in numbers")
 
 
 def _row_words(row: np.ndarray) -> str:
@@ -781,24 +783,25 @@ def _row_words(row: np.ndarray) -> str:
     inked = np.flatnonzero(row >= INK_THRESHOLD)
     ink = "{:.1f}".format(float(row.sum()))  # as the table of steps shows it
     if len(inked) == 0:
-        return ROW_BLANK if ink == "0.0" else ROW_FAINT.format(ink=ink)
+        return _(ROW_BLANK) if ink == "0.0" else _(ROW_FAINT).format(ink=ink)
     centre = float((row * np.arange(len(row))).sum() / row.sum())  # the ink's centre of mass, 0-based
-    where = ROW_PLACES[min(int(3 * (centre + 0.5) / len(row)), len(ROW_PLACES) - 1)]
-    return ROW_INKED.format(ink=ink, first=int(inked[0]) + 1,
+    where = _(ROW_PLACES[min(int(3 * (centre + 0.5) / len(row)), len(ROW_PLACES) - 1)])
+    return _(ROW_INKED).format(ink=ink, first=int(inked[0]) + 1,
                             last=int(inked[-1]) + 1, where=where)
 
 
 def _change_words(trace_: Trace, t: int) -> str:
     if t == 1:
-        return CHANGE_FIRST
+        return _(CHANGE_FIRST)
     now, before = trace_.step_probabilities[t - 1], trace_.step_probabilities[t - 2]
     digit, previous_digit = int(now.argmax()), int(before.argmax())
     if digit != previous_digit:
-        return CHANGE_NEW_ANSWER.format(previous=t - 1, before=previous_digit, digit=digit)
+        return _(CHANGE_NEW_ANSWER).format(previous=t - 1, before=previous_digit, digit=digit)
     # Compared as the page shows them, so that "up" never joins two equal percentages.
     shown_now, shown_before = percent(float(now[digit])), percent(float(before[digit]))
-    direction = CHANGE_NONE if shown_now == shown_before else (CHANGE_UP if now[digit] > before[digit] else CHANGE_DOWN)
-    return CHANGE_SAME_ANSWER.format(previous=t - 1, digit=digit, direction=direction, before=shown_before)
+    direction = _(CHANGE_NONE if shown_now == shown_before else
+                  CHANGE_UP if now[digit] > before[digit] else CHANGE_DOWN)
+    return _(CHANGE_SAME_ANSWER).format(previous=t - 1, digit=digit, direction=direction, before=shown_before)
 
 
 def step_description(trace_: Trace, t: int) -> str:
@@ -810,9 +813,9 @@ def step_description(trace_: Trace, t: int) -> str:
         raise ValueError("step {} is outside 1..{}".format(t, steps))
     probabilities = trace_.step_probabilities[t - 1]
     digit = int(probabilities.argmax())
-    return STEP_SENTENCE.format(step=t, steps=steps, row=_row_words(trace_.inputs[t - 1]), digit=digit,
+    return _(STEP_SENTENCE).format(step=t, steps=steps, row=_row_words(trace_.inputs[t - 1]), digit=digit,
                                 probability=percent(float(probabilities[digit])),
-                                settled=SETTLED if t >= int(trace_.decision_step) else NOT_SETTLED,
+                                settled=_(SETTLED if t >= int(trace_.decision_step) else NOT_SETTLED),
                                 change=_change_words(trace_, t))
 
 
@@ -825,14 +828,15 @@ def step_table(trace_: Trace) -> list[dict]:
     """The playback as rows of a table, one per step: the row's ink, the readout's top three and
     whether the answer has settled (at or after the decision step)."""
     settle = int(trace_.decision_step)
+    columns = [_(name) for name in TABLE_COLUMNS]
     rows = []
     for t, (row, probabilities) in enumerate(zip(trace_.inputs, trace_.step_probabilities), start=1):
         top = np.argsort(probabilities)[::-1][:3]
         values = (t, "{:.1f}".format(float(row.sum())),
                   ", ".join(TOP_PROBABILITY.format(digit=int(d), probability=percent(float(probabilities[d])))
                             for d in top),
-                  TABLE_SETTLED if t >= settle else TABLE_NOT_SETTLED)
-        rows.append(dict(zip(TABLE_COLUMNS, values)))
+                  _(TABLE_SETTLED if t >= settle else TABLE_NOT_SETTLED))
+        rows.append(dict(zip(columns, values)))
     return rows
 
 
@@ -841,8 +845,8 @@ def input_alt(image: np.ndarray) -> str:
     size = image.shape[0]
     rows, columns = (np.flatnonzero((image >= INK_THRESHOLD).any(axis=axis)) for axis in (1, 0))
     if len(rows) == 0:
-        return INPUT_ALT_BLANK.format(size=size)
-    return INPUT_ALT.format(size=size, first_row=int(rows[0]) + 1, last_row=int(rows[-1]) + 1,
+        return _(INPUT_ALT_BLANK).format(size=size)
+    return _(INPUT_ALT).format(size=size, first_row=int(rows[0]) + 1, last_row=int(rows[-1]) + 1,
                             first_column=int(columns[0]) + 1, last_column=int(columns[-1]) + 1)
 
 
@@ -852,24 +856,24 @@ def playback_alt(trace_: Trace) -> str:
     digit, settle = int(trace_.prediction), int(trace_.decision_step)
     first_ink = first_inked_step(trace_.inputs)
     held = first_ink is not None and settle < first_ink  # as settle_label says it
-    return PLAYBACK_ALT.format(steps=steps, units=units, digit=digit,
+    return _(PLAYBACK_ALT).format(steps=steps, units=units, digit=digit,
                                probability=percent(float(trace_.probabilities[digit])),
-                               settle=PLAYBACK_HELD.format(digit=digit) if held
-                               else PLAYBACK_SETTLES.format(settle=settle))
+                               settle=_(PLAYBACK_HELD).format(digit=digit) if held
+                               else _(PLAYBACK_SETTLES).format(settle=settle))
 
 
 def step_alt(numbers: dict, t: int) -> str:
     """The step-up-close chart's text alternative, from step_numbers."""
-    return STEP_ALT.format(step=t, **numbers)
+    return _(STEP_ALT).format(step=t, **numbers)
 
 
-WHY_ALT_TEST = ("Line chart of the test digits read correctly after each step: the readout, trained on the "
+WHY_ALT_TEST = N_("Line chart of the test digits read correctly after each step: the readout, trained on the "
                 "last step only, reaches {readout} at step {steps}; a probe fitted to each step's state, "
                 "{probe} at step {steps}.")
-WHY_ALT_DRAWING = "Your drawing's probability of {digit} after each step, ending at {probability}."
-READOUT_ALT = ("Bar charts of the last output and the readout: h_{steps}'s {units} numbers, the weights V "
-               "({classes} × {units}), the {classes} logits V h + b (largest: {prediction}, {logit:.2f}), and "
-               "each unit's share of digit {digit}'s logit.")
+WHY_ALT_DRAWING = N_("Your drawing's probability of {digit} after each step, ending at {probability}.")
+READOUT_ALT = N_("Bar charts of the last output and the readout: h_{steps}'s {units} numbers, the weights V "
+                 "({classes} × {units}), the {classes} logits V h + b (largest: {prediction}, {logit:.2f}), "
+                 "and each unit's share of digit {digit}'s logit.")
 
 
 def why_alt(metrics: dict | None, trace_: Trace | None) -> str:
@@ -877,16 +881,17 @@ def why_alt(metrics: dict | None, trace_: Trace | None) -> str:
     words = []
     if metrics is not None and metrics.get("readout_accuracy_per_step") and metrics.get("probe_accuracy_per_step"):
         readout = metrics["readout_accuracy_per_step"]
-        words.append(WHY_ALT_TEST.format(readout="{:.1%}".format(readout[-1]), steps=len(readout),
+        words.append(_(WHY_ALT_TEST).format(readout="{:.1%}".format(readout[-1]), steps=len(readout),
                                          probe="{:.1%}".format(metrics["probe_accuracy_per_step"]["h"][-1])))
     if trace_ is not None:
         digit = int(trace_.prediction)
-        words.append(WHY_ALT_DRAWING.format(digit=digit, probability=percent(float(trace_.probabilities[digit]))))
+        words.append(_(WHY_ALT_DRAWING).format(digit=digit,
+                                               probability=percent(float(trace_.probabilities[digit]))))
     return " ".join(words)
 
 
 def readout_alt(readout: Readout, digit: int, config: RowLstmConfig = CONFIG) -> str:
     """The readout chart's text alternative."""
-    return READOUT_ALT.format(steps=config.timesteps, units=config.units, classes=config.classes,
+    return _(READOUT_ALT).format(steps=config.timesteps, units=config.units, classes=config.classes,
                               prediction=readout.prediction, logit=float(readout.logits[readout.prediction]),
                               digit=digit)

@@ -20,16 +20,16 @@ from page.i18n import N_, _
 INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
 SOURCES = (N_(":material/draw: Draw"), N_(":material/apps: MNIST test digits"))  # shown with _()
 GALLERY_COLUMNS = 4
-GALLERY_ALT = "A handwritten {label} from the MNIST test set, read as {predicted}"
+GALLERY_ALT = N_("A handwritten {label} from the MNIST test set, read as {predicted}")
 TOOLBAR_PIN = (Path(__file__).resolve().parents[1] / "assets" / "canvas_toolbar.js").read_text()  # see the file for why
 # A keyboard's way to a digit (no mouse, no MNIST files): the scripted strokes of
 # model/drawn_digits.py, one fixed drawing per digit (seed 0: each is read as the digit it is).
 SAMPLE_SEED = 0
-SAMPLE_LABEL = "Or choose a sample drawing"
-SAMPLE_OPTION = "A drawn {digit}"
-SAMPLE_PLACEHOLDER = "A digit from 0 to 9, without drawing"
-SAMPLE_HELP = "Loads scripted strokes of that digit onto the canvas, as if drawn with the mouse"
-SAMPLE_NAME = "sample drawing of a {digit}"
+SAMPLE_LABEL = N_("Or choose a sample drawing")  # the words marked N_() are shown with _()
+SAMPLE_OPTION = N_("A drawn {digit}")
+SAMPLE_PLACEHOLDER = N_("A digit from 0 to 9, without drawing")
+SAMPLE_HELP = N_("Loads scripted strokes of that digit onto the canvas, as if drawn with the mouse")
+SAMPLE_NAME = "sample drawing of a {digit}"  # a Source name, for the run markers: never translated
 
 
 @dataclass(frozen=True)
@@ -119,9 +119,9 @@ def canvas_ui(linked: links.Drawing | None, compact: bool) -> tuple[bytes | None
                  help=_("Wipe the canvas (the bin in its toolbar does the same)"))
     if not compact:
         st.caption(_("Draw one digit, 0 to 9, with the mouse or a finger."))
-    st.selectbox(SAMPLE_LABEL, range(config.CONFIG.classes), index=None, key="sample_drawing",
-                 format_func=lambda digit: SAMPLE_OPTION.format(digit=digit), placeholder=SAMPLE_PLACEHOLDER,
-                 help=SAMPLE_HELP, on_change=load_sample)
+    st.selectbox(_(SAMPLE_LABEL), range(config.CONFIG.classes), index=None, key="sample_drawing",
+                 format_func=lambda digit: _(SAMPLE_OPTION).format(digit=digit),
+                 placeholder=_(SAMPLE_PLACEHOLDER), help=_(SAMPLE_HELP), on_change=load_sample)
     return png, count, strokes
 
 
@@ -172,7 +172,7 @@ def gallery_ui(mnist, summary) -> int:
             column.image(gallery.thumbnail(mnist.test_images[index]),
                          caption=(_("{meant} read as {read}").format(meant=label, read=predicted)
                                   if label != predicted else f"{label} ✓"),
-                         alt=GALLERY_ALT.format(label=label, predicted=predicted))
+                         alt=_(GALLERY_ALT).format(label=label, predicted=predicted))
             column.button(f"#{index}", key=f"load_{index}", width="stretch",
                           help=_("Load test digit #{index} into the prediction and the playback").format(index=index),
                           type="primary" if index == chosen else "secondary",

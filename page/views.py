@@ -17,6 +17,7 @@ from model import config
 from model.trace import LstmWeights, Trace
 from page import answer_view, explain, export, figures, links, whatif_view
 from page.chart_spec import ChartSpec
+from page.i18n import _
 from page.layouts import Slots
 from page.metrics_check import MetricsCheck
 
@@ -134,7 +135,7 @@ def playback_ui(inputs: ViewInputs) -> None:
         playback_controls_ui(analysis, inputs.start_step)
     st.plotly_chart(figure, key="playback", theme=None, alt=explain.playback_alt(analysis),
                     config=PLOT["config"] | {"displayModeBar": slots.mode == "desktop"})
-    with st.expander(explain.TABLE_TITLE, icon=":material/table:"):
+    with st.expander(_(explain.TABLE_TITLE), icon=":material/table:"):
         st.table(explain.step_table(analysis), hide_index=True)
 
 
@@ -144,18 +145,19 @@ def playback_controls_ui(analysis: Trace, start_step: int) -> None:
     assets/playback_controls.js binds them to the figure in the browser: no rerun per step."""
     descriptions = explain.step_descriptions(analysis)
     start_step = min(max(start_step, 1), len(descriptions))
-    labels = explain.PLAYBACK_BUTTONS
+    labels = {action: _(label) for action, label in explain.PLAYBACK_BUTTONS.items()}  # the reader's language
     pressed = {"play": ' aria-pressed="false"'}  # a toggle: Play, or Pause while playing
     buttons = "".join(f'<button type="button" data-action="{action}"{pressed.get(action, "")}>'
                       f"{html.escape(labels[action])}</button>" for action in ("first", "previous", "play", "next", "last"))
-    st.html(f'<div class="playback-controls" role="group" aria-label="{html.escape(explain.PLAYBACK_CONTROLS)}" '
+    st.html(f'<div class="playback-controls" role="group" '
+            f'aria-label="{html.escape(_(explain.PLAYBACK_CONTROLS))}" '
             f'data-descriptions="{html.escape(json.dumps(descriptions))}" data-step="{start_step}" '
             f'data-playing="false" data-play-label="{html.escape(labels["play"])}" '
             f'data-pause-label="{html.escape(labels["pause"])}">'
             f'<div class="playback-buttons">{buttons}</div>'
             f'<p class="playback-description" aria-live="polite" aria-atomic="true">'
             f"{html.escape(descriptions[start_step - 1])}</p>"
-            f'<p class="playback-keys">{html.escape(explain.PLAYBACK_KEYS)}</p></div>'
+            f'<p class="playback-keys">{html.escape(_(explain.PLAYBACK_KEYS))}</p></div>'
             f"<script>{PLAYBACK_CONTROLS_JS}</script>", unsafe_allow_javascript=True)
 
 

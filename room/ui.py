@@ -24,7 +24,7 @@ import segno
 import streamlit as st
 
 from page import i18n
-from page.i18n import _, ngettext
+from page.i18n import N_, _, ngettext
 from room import records, wall
 from room.records import RoomSummary
 
@@ -37,11 +37,11 @@ WALL_TILES = 50  # drawings shown at once: the newest (or the misread) first
 WALL_COLUMNS = 10
 WALL_CHART_HEIGHT = 300  # px: the chart and a row of numbers fit a 720 px projector
 PLOT = dict(theme=None, config={"displaylogo": False, "displayModeBar": False})
-# Text alternatives (issue 28), in one place for translation.
-QR_ALT = "QR code of the link to join the room: {link}"
-TILE_ALT = "A drawn {meant}, read by the LSTM as {read}"
-WALL_CHART_ALT = ("Line chart of the share of drawings read as meant after each step, this room's against "
-                  "the MNIST test set's. {sentences}")
+# Text alternatives (issue 28): marked for the catalogue with N_(), shown with _().
+QR_ALT = N_("QR code of the link to join the room: {link}")
+TILE_ALT = N_("A drawn {meant}, read by the LSTM as {read}")
+WALL_CHART_ALT = N_("Line chart of the share of drawings read as meant after each step, this room's against "
+                    "the MNIST test set's. {sentences}")
 
 
 @st.cache_resource(show_spinner=False)
@@ -180,7 +180,7 @@ def lobby_ui() -> None:
 def invite_ui(code: str, qr_width: int = 180) -> None:
     """The join link and its QR code."""
     link = join_link(code)
-    st.image(qr_png(link), width=qr_width, caption=_("Scan to join"), alt=QR_ALT.format(link=link))
+    st.image(qr_png(link), width=qr_width, caption=_("Scan to join"), alt=_(QR_ALT).format(link=link))
     st.markdown(_("Join at **{link}**").format(link=link))
 
 
@@ -248,7 +248,7 @@ def wall_ui(code: str, metrics: dict | None) -> None:
     title.markdown(_("Draw on your phone at **{link}**, pick the digit you meant and send it.").format(
         link=join_link(code)))
     with invitation:
-        st.image(qr_png(join_link(code), scale=4), width=130, alt=QR_ALT.format(link=join_link(code)))
+        st.image(qr_png(join_link(code), scale=4), width=130, alt=_(QR_ALT).format(link=join_link(code)))
     if metrics is None:
         st.info(_("MNIST's accuracy per step comes from `model/metrics.json`, which is missing or belongs to "
                   "another model file; the room's own numbers are shown alone."))
@@ -288,7 +288,7 @@ def live_wall_ui(code: str, metrics: dict | None, secret: str | None) -> None:
     with chart_column:
         st.caption(_("Read as meant, step by step: the readout applied after each row"))
         st.plotly_chart(wall.room_accuracy_figure(numbers, metrics, WALL_CHART_HEIGHT), key="wall_chart",
-                        alt=WALL_CHART_ALT.format(sentences=" ".join(sentences).replace("**", "")), **PLOT)
+                        alt=_(WALL_CHART_ALT).format(sentences=" ".join(sentences).replace("**", "")), **PLOT)
     with grid_column:
         drawings_grid_ui(summary, secret)
     if secret is not None:
@@ -314,7 +314,7 @@ def drawings_grid_ui(summary: RoomSummary, secret: str | None) -> None:
                 caption = (f"{drawing.meant} ✓" if drawing.correct else
                            _("{meant} read as {read}").format(meant=drawing.meant, read=drawing.read))
                 st.image(wall.tile(drawing.pixels), caption=caption, width="stretch",
-                         alt=TILE_ALT.format(meant=drawing.meant, read=drawing.read))
+                         alt=_(TILE_ALT).format(meant=drawing.meant, read=drawing.read))
                 if secret is not None:
                     st.button(":material/delete:", key=f"remove_{drawing.id}", type="tertiary",
                               help=_("Remove this drawing from the wall"),
