@@ -21,7 +21,7 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 LATIN = re.compile(r"[A-Za-z]")
 # Four Latin words in a row (names such as "Row-LSTM Explorer" or "MNIST RNN" have fewer).
 ENGLISH_RUN = re.compile(r"[A-Za-z]{2,}(?:[ ,’'-]+[A-Za-z]+){3,}")
-ANALYSIS_TABS = range(2, 6)  # tabs 0 and 1 choose the source; 2 to 5 are the analysis views
+ANALYSIS_TABS = range(2, 8)  # tabs 0 and 1 choose the source; 2 to 7 are the analysis views (what-ifs: 6, 7)
 WHY_TAB = 4
 JAPANESE_SHARE = 0.6  # of letters: the rest is names (LSTM, MNIST, TensorFlow) and symbols (h_t)
 
