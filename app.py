@@ -86,7 +86,10 @@ def result_ui(analysis: Trace | None, label: int | None, compact: bool, weights:
               floor: float | None) -> None:
     """The prediction, said as surely as the model holds it, and since when. `floor`: the
     model's measured energy floor (model/confidence.py); None when metrics.json lacks it."""
-    if analysis is None:
+    if analysis is None:  # the card's place, kept for it: the prediction never pushes the page about
+        with st.container(key="prediction_placeholder"):
+            st.metric("Prediction", "–", "appears here as you draw", delta_color="off", delta_arrow="off",
+                      border=True)
         return
     probabilities = analysis.probabilities
     prediction, settle = int(analysis.prediction), int(analysis.decision_step)
@@ -157,12 +160,14 @@ def main() -> None:
         st.set_page_config(initial_sidebar_state="collapsed")
     with slots.header:
         header_ui(slots.mode)
+        if room_code is not None:
+            room.room_bar_ui(room_code, slots.mode)
     with slots.source:
         source = sources.source_ui(sha256, weights, slots.compact)
     analysis = trace(source.image, weights) if source.image is not None else None
     with slots.result:  # filled first, so that the prediction reaches the browser first
         result_ui(analysis, source.label, slots.compact, weights, energy_floor(check.metrics))
-        if room_code is not None and source.label is None:
+        if room_code is not None and source.label is None and slots.mode != "present":  # projected: a demo
             room.send_ui(room_code, source.image, len(source.link.drawing.strokes) if source.link.drawing else 0,
                          analysis)
         marker_ui("result_marker", run, source, analysis)

@@ -50,8 +50,9 @@ def draw(at: AppTest, image: np.ndarray) -> AppTest:
 
 
 def prediction(at: AppTest) -> str | None:
-    """The prediction card's digit; its label is "Prediction", or "Not sure" for a shaky answer."""
-    metrics = [metric for metric in at.metric if metric.label in ("Prediction", "Not sure")]
+    """The prediction card's digit; its label is "Prediction", or "Not sure" for a shaky answer.
+    Before the first stroke the card's place holds a placeholder ("–"): no prediction."""
+    metrics = [metric for metric in at.metric if metric.label in ("Prediction", "Not sure") and metric.value != "–"]
     return metrics[0].value if metrics else None
 
 
