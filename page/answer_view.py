@@ -20,7 +20,14 @@ QUESTION = ("> *Why is logistic regression used in the last layer? Isn't the LST
 ModelFile = Callable[[str], tuple[LstmWeights, str]]  # path -> (weights, sha256), the page's loader
 
 
-def why_ui(analysis: Trace | None, check: MetricsCheck, model_file: ModelFile) -> None:
+Screen = Callable[[object], object]  # a figure -> the figure as the layout shows it (larger text on a projector)
+
+
+def _as_is(figure):
+    return figure
+
+
+def why_ui(analysis: Trace | None, check: MetricsCheck, model_file: ModelFile, screen: Screen = _as_is) -> None:
     """Parts 1 and 2: why a logistic regression at all, and why its input is the final output."""
     st.markdown(QUESTION)
     metrics = check.metrics
@@ -28,7 +35,7 @@ def why_ui(analysis: Trace | None, check: MetricsCheck, model_file: ModelFile) -
         st.warning(f"{check.problem} The numbers for this section are measured with "
                    "`python -m model.evaluate`; run it, then reload the page.")
     logistic_regression_ui(metrics)
-    final_output_ui(analysis, metrics, model_file)
+    final_output_ui(analysis, metrics, model_file, screen)
     st.caption("Part 3, how the last output becomes a digit, has its own tab: "
                "**From the last output to a digit**.")
 
@@ -50,11 +57,12 @@ def logistic_regression_ui(metrics: dict | None) -> None:
         st.markdown(verdict)
 
 
-def final_output_ui(analysis: Trace | None, metrics: dict | None, model_file: ModelFile) -> None:
+def final_output_ui(analysis: Trace | None, metrics: dict | None, model_file: ModelFile,
+                    screen: Screen = _as_is) -> None:
     st.subheader("2 · Isn't the final output a better estimate than the earlier ones?")
     every_step, metrics = every_step_ui(analysis, metrics, model_file)
     chart_column, text_column = st.columns([3, 2], gap="large")
-    chart_column.plotly_chart(figures_answer.why_figure(metrics, analysis, every_step), key="why_chart",
+    chart_column.plotly_chart(screen(figures_answer.why_figure(metrics, analysis, every_step)), key="why_chart",
                               **PLOT)
     with text_column:
         if analysis is None:
@@ -96,7 +104,7 @@ def every_step_ui(analysis: Trace | None, metrics: dict | None,
     return (trace(analysis.inputs, weights) if analysis is not None else None), metrics
 
 
-def readout_ui(analysis: Trace | None, weights: LstmWeights) -> None:
+def readout_ui(analysis: Trace | None, weights: LstmWeights, screen: Screen = _as_is) -> None:
     """Part 3: from the last output to a digit, with the drawing's own numbers, and the code."""
     steps, units, classes = config.CONFIG.timesteps, config.CONFIG.units, config.CONFIG.classes
     st.subheader("3 · From the last output to a digit")
@@ -108,7 +116,7 @@ def readout_ui(analysis: Trace | None, weights: LstmWeights) -> None:
         digit = st.segmented_control("Take apart the logit of digit", range(classes),
                                      default=readout.prediction, required=True,
                                      key=f"readout_digit_{readout.prediction}")
-        st.plotly_chart(figures_answer.readout_figure(analysis, readout, digit), key="readout_chart", **PLOT)
+        st.plotly_chart(screen(figures_answer.readout_figure(analysis, readout, digit)), key="readout_chart", **PLOT)
         st.markdown(explain.logit_sentence(readout, digit))
         st.caption(f"Colours: :red[red] positive, :blue[blue] negative. Hover a logit bar to see which of "
                    f"the {units} units push that digit up or down; pick a digit above to see all {units} "

@@ -416,6 +416,29 @@ def step_spec(trace: Trace, t: int) -> dict:
     return dict(data=data, layout=layout)
 
 
+FONT_KEYS = frozenset({"font", "textfont", "tickfont", "titlefont", "insidetextfont", "outsidetextfont"})
+
+
+def larger_text(spec: dict, min_px: int) -> dict:
+    """A copy of a figure's dict whose every text is at least `min_px` (a projector's minimum):
+    the default font and every explicit size below it are raised; larger sizes stay. Frames
+    keep their data; their layouts are raised too. Pure: the given dict is not changed."""
+    def raise_sizes(value, key=None):
+        if isinstance(value, dict):
+            raised = {name: raise_sizes(item, name) for name, item in value.items()}
+            if key in FONT_KEYS and isinstance(raised.get("size"), (int, float)):
+                raised["size"] = max(raised["size"], min_px)
+            return raised
+        if isinstance(value, (list, tuple)):
+            return [raise_sizes(item, key) for item in value]
+        return value
+
+    raised = raise_sizes(spec)
+    layout = raised.setdefault("layout", {})
+    layout["font"] = {**layout.get("font", {}), "size": max(layout.get("font", {}).get("size", 12), min_px)}
+    return raised
+
+
 def warm_up(trace: Trace) -> None:
     """Build every figure once, as the page does. Plotly imports its validators lazily and the
     subplot grids are made once per layout, so the first figure of a process takes about a

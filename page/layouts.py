@@ -4,8 +4,8 @@
 - desktop: a laptop or a large screen. Title and introduction; the source, what the LSTM sees
   and the prediction side by side; the analysis tabs below.
 - present: a projector, 1280 x 720 or 1920 x 1080 at 100%. No introduction and no Streamlit
-  top bar; the canvas, the prediction and the playback controls on the left, the analysis tabs
-  on the right, all on one screen.
+  top bar; the canvas, the prediction, the layout switch and the playback controls on the left,
+  the analysis tabs on the right, all on one screen.
 - phone: one column; the canvas first, right under a short header, and the prediction right
   under it, so that nothing above the canvas changes while a finger draws (a card above it pushed
   the canvas down mid-digit); the playback stacked for a narrow screen.
@@ -25,8 +25,16 @@ MODES = {"desktop": ":material/laptop: Laptop", "present": ":material/co_present
 PRESENT_CSS = """
 header[data-testid="stHeader"] { display: none; }
 [data-testid="stMainBlockContainer"] { padding: 0.75rem 1.5rem 0; max-width: none; }
-.st-key-prediction [data-testid="stMetricValue"] { font-size: 3.5rem; line-height: 1.1; }
+.st-key-prediction [data-testid="stMetricValue"] { font-size: 3rem; line-height: 1.1; }
 .modebar-container { display: none; }
+/* The card compact (label above, digit and words side by side), so that the playback's controls
+   and the layout switch stay on a 720 px screen under the canvas. */
+.st-key-result [data-testid="stMetric"] { padding: 0; }
+.st-key-result [data-testid="stMetric"] > div { padding: 0.3rem 0.75rem; display: flex; flex-wrap: wrap;
+    align-items: center; column-gap: 0.75rem; }
+.st-key-result [data-testid="stMetricLabel"] { flex-basis: 100%; }
+/* Tables read from the back of a room. */
+[data-testid="stMarkdownContainer"] table, [data-testid="stTable"] table { font-size: 18px; }
 """
 # The top bar stays (it opens the sidebar's rooms), so the page starts below its 3.75 rem.
 PHONE_CSS = """
@@ -75,7 +83,7 @@ def layout(mode: str) -> Slots:
         st.html(f"<style>{PRESENT_CSS}</style>")
         left, right = st.columns([1, 2.7], gap="medium")
         with left:
-            source, result, controls, header = st.container(), st.container(key="result"), st.container(), \
+            source, result, header, controls = st.container(), st.container(key="result"), st.container(), \
                 st.container()
         return Slots(mode, header, source, result, None, controls, right, compact=True)
     if mode == "phone":

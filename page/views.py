@@ -22,6 +22,14 @@ SECTIONS = (":material/play_circle: Row by row", ":material/center_focus_strong:
             ":material/help: Why logistic regression? Why the final output?",
             ":material/output: From the last output to a digit")
 PLOT = figures.PLOT
+PRESENT_CHART_TEXT_PX = 16  # a projector's smallest legible chart text, at the back of a room
+
+
+def for_screen(figure, mode: str):
+    """The figure as the layout needs it: on a projector, every text at least 16 px."""
+    if mode != "present":
+        return figure
+    return ChartSpec(figures.larger_text(figure.to_dict(), PRESENT_CHART_TEXT_PX))
 
 
 # Figures are cached per input (the image and the model file's sha256) and settings, so that a
@@ -67,15 +75,16 @@ def views_ui(inputs: ViewInputs) -> links.Link:
     if playback_tab.open:
         with playback_tab:
             playback_ui(replace(inputs, link=link))
+    mode = inputs.slots.mode
     if step_tab.open:
         with step_tab:
-            step_ui(inputs.analysis, inputs.image, inputs.sha256)
+            step_ui(inputs.analysis, inputs.image, inputs.sha256, mode)
     if why_tab.open:
         with why_tab:
-            answer_view.why_ui(inputs.analysis, inputs.check, inputs.model_file)
+            answer_view.why_ui(inputs.analysis, inputs.check, inputs.model_file, lambda f: for_screen(f, mode))
     if readout_tab.open:
         with readout_tab:
-            answer_view.readout_ui(inputs.analysis, inputs.weights)
+            answer_view.readout_ui(inputs.analysis, inputs.weights, lambda f: for_screen(f, mode))
     return link
 
 
@@ -100,13 +109,16 @@ def playback_ui(inputs: ViewInputs) -> None:
         st.info("The row-by-row playback appears here once there is a digit to read.")
         return
     steps = config.CONFIG.timesteps
-    if slots.controls is not None:  # a narrow column of its own: one control under the other
-        speed_column = ending_column = share_column = slots.controls
+    if slots.controls is not None:  # a narrow column of its own: the speed, then the toggle and the menu
+        speed_column = slots.controls
+        ending_column, share_column = slots.controls.columns([1, 1], vertical_alignment="center")
     else:
         speed_column, ending_column, share_column = st.columns([2, 1.2, 1.3], vertical_alignment="bottom")
+    present = slots.mode == "present"  # the value says what it is: the label's line is the projector's to spare
     frame_ms = speed_column.select_slider("Playback speed (ms per step)", SPEEDS_MS,
-                                          PRESENT_SPEED_MS if slots.mode == "present" else DEFAULT_SPEED_MS,
-                                          key="speed")
+                                          PRESENT_SPEED_MS if present else DEFAULT_SPEED_MS, key="speed",
+                                          format_func=lambda ms: f"{ms} ms per step" if present else str(ms),
+                                          label_visibility="collapsed" if present else "visible")
     show_ending = ending_column.toggle("Show the ending", key="show_ending",
                                        help="Draw every step's readout, faint, from the start")
     with share_column:
@@ -119,7 +131,7 @@ def playback_ui(inputs: ViewInputs) -> None:
                     config=PLOT["config"] | {"displayModeBar": slots.mode == "desktop"})
 
 
-def step_ui(analysis: Trace | None, image, sha256: str) -> None:
+def step_ui(analysis: Trace | None, image, sha256: str, mode: str = "desktop") -> None:
     if analysis is None:
         st.info("Gates and states of any one step appear here once there is a digit to read.")
         return
@@ -127,7 +139,7 @@ def step_ui(analysis: Trace | None, image, sha256: str) -> None:
     figure_column, equation_column = st.columns([1, 1], gap="large")
     t = equation_column.slider("Step t", 1, steps, steps // 2, key="step")
     numbers = explain.step_numbers(analysis, t)
-    figure_column.plotly_chart(step_up_close(image, sha256, t, analysis), **PLOT)
+    figure_column.plotly_chart(for_screen(step_up_close(image, sha256, t, analysis), mode), **PLOT)
     with equation_column:
         st.markdown(f"At step {t} the LSTM reads row {t} ({numbers['ink']:.1f} pixels' worth of "
                     f"ink) and updates all {numbers['units']} units at once. On the right, this "

@@ -35,7 +35,14 @@ if TYPE_CHECKING:
 NEW_ROOM = "new"
 WALL_REFRESH_S = 3  # the wall's fragment re-reads the room this often
 WALL_TILES = 50  # drawings shown at once: the newest (or the misread) first
-WALL_COLUMNS = 10
+WALL_COLUMNS = 6  # tiles about 100 px wide on a 1280 px projector: a drawing read from the back of a room
+# The wall's tiles and captions are read from across a room: captions 18 px, near-black on white
+# (about 12:1), not Streamlit's 14 px grey.
+WALL_CSS = """
+.stMainBlockContainer { padding-top: 2rem; }
+[class*="st-key-wall_drawing_"] [data-testid="stImageCaption"], [class*="st-key-wall_drawing_"] figcaption {
+    font-size: 18px; color: #262730; opacity: 1; }
+"""
 WALL_CHART_HEIGHT = 300  # px: the chart and a row of numbers fit a 720 px projector
 PLOT = dict(theme=None, config={"displaylogo": False, "displayModeBar": False})
 
@@ -305,7 +312,7 @@ def send_ui(code: str, image: np.ndarray | None, strokes: int, analysis) -> None
 
 def wall_ui(code: str, metrics: dict | None) -> None:
     """The projector's page (1280 x 720): the invitation above the live wall."""
-    st.html("<style>.stMainBlockContainer { padding-top: 2rem; }</style>")  # a projector has no height to spare
+    st.html(f"<style>{WALL_CSS}</style>")  # a projector has no height to spare
     title, invitation = st.columns([5, 1], vertical_alignment="center")
     title.title(f"Room {code}")
     title.markdown(f"Draw on your phone at **{join_link(code)}**, pick the digit you meant and send it.")
