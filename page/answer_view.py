@@ -47,7 +47,8 @@ def logistic_regression_ui(metrics: dict | None) -> None:
         return
     st.markdown("Would something bigger read $h_{%d}$ better? Each row below is a readout refitted on the "
                 "training digits and scored on the test digits, at the last step." % config.CONFIG.timesteps)
-    st.dataframe(explain.alternatives_rows(metrics), hide_index=True, width="stretch")
+    # A table of text, not a data grid: its notes wrap instead of being cut at the column's edge.
+    st.table(explain.alternatives_rows(metrics), hide_index=True)
     st.caption(explain.original_readout_sentence())
     verdict = explain.mlp_head_verdict(metrics)
     if verdict is None:

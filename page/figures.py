@@ -227,8 +227,8 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
                        showscale=not style.stacked),
         **_playback_controls(style, frame_ms, start_step, steps, plot_height=style.height - top - bottom),
     )
-    for annotation in layout["annotations"]:  # the panel titles
-        annotation["font"] = dict(size=style.font_size + 2)
+    for annotation in layout["annotations"]:  # the panel titles, lifted clear of the top tick labels
+        annotation.update(font=dict(size=style.font_size + 2), yshift=8)
     return dict(data=data, layout=layout, frames=frames)
 
 
@@ -411,8 +411,8 @@ def step_spec(trace: Trace, t: int) -> dict:
                                y1=0.5, line=dict(color=MUTED, dash="dot", width=1)))
     layout.update(height=560, showlegend=False, font=FONT, template=TEMPLATE, plot_bgcolor="white",
                   shapes=shapes, margin=dict(l=40, r=10, t=40, b=40), hovermode="closest")
-    for annotation in layout["annotations"]:
-        annotation["font"] = dict(size=13)
+    for annotation in layout["annotations"]:  # the panel titles, lifted clear of the top tick labels
+        annotation.update(font=dict(size=13), yshift=8)
     return dict(data=data, layout=layout)
 
 

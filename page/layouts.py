@@ -43,6 +43,13 @@ PHONE_CSS = """
 h1 { font-size: 1.5rem !important; padding: 0 !important; }
 [data-testid="stTab"] p { font-size: 0.95rem; }
 [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }  /* tab labels wrap to a second line, never cut */
+/* Tables fit the screen's width: their columns wrap, code and numbers included, rather than
+   push the last column off the side. */
+[data-testid="stMarkdownContainer"] table { table-layout: fixed; width: 100%; font-size: 0.85rem; }
+[data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td { overflow-wrap: anywhere;
+    padding: 0.25rem 0.3rem; }
+[data-testid="stMarkdownContainer"] td code { white-space: normal; overflow-wrap: anywhere; }
+[data-testid="stMarkdownContainer"] td .katex { white-space: normal; }
 /* A compact card under the canvas (label above, digit and words side by side): on a 360 x 740
    phone the whole of it shows under the canvas without scrolling. */
 .st-key-result [data-testid="stMetric"] { padding: 0; }

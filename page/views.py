@@ -88,10 +88,12 @@ def views_ui(inputs: ViewInputs) -> links.Link:
     return link
 
 
-def share_ui(analysis: Trace, source_name: str, link: links.Link) -> None:
-    """A link to what is on screen, to copy, and the playback and the numbers to take away."""
+def share_ui(analysis: Trace, source_name: str, link: links.Link, short: bool = False) -> None:
+    """A link to what is on screen, to copy, and the playback and the numbers to take away.
+    `short`: a one-word label, for the presenter's narrow column."""
     address = f"{(st.context.url or '').split('?')[0]}?{urlencode(links.to_query(link))}"
-    with st.popover(":material/share: Link, GIF, data", key="share", width="stretch"):
+    with st.popover(":material/share: Share" if short else ":material/share: Link, GIF, data", key="share",
+                    width="stretch", help="A link to this view, the playback as a GIF, the numbers as JSON"):
         st.caption("A link to this digit, view and layout (copy it with the icon on the right):")
         st.code(address, language=None, wrap_lines=True)
         st.download_button("Download GIF of the playback", lambda: export.playback_gif(analysis),
@@ -111,7 +113,7 @@ def playback_ui(inputs: ViewInputs) -> None:
     steps = config.CONFIG.timesteps
     if slots.controls is not None:  # a narrow column of its own: the speed, then the toggle and the menu
         speed_column = slots.controls
-        ending_column, share_column = slots.controls.columns([1, 1], vertical_alignment="center")
+        ending_column, share_column = slots.controls.columns([1.4, 1], vertical_alignment="center")
     else:
         speed_column, ending_column, share_column = st.columns([2, 1.2, 1.3], vertical_alignment="bottom")
     present = slots.mode == "present"  # the value says what it is: the label's line is the projector's to spare
@@ -122,7 +124,7 @@ def playback_ui(inputs: ViewInputs) -> None:
     show_ending = ending_column.toggle("Show the ending", key="show_ending",
                                        help="Draw every step's readout, faint, from the start")
     with share_column:
-        share_ui(analysis, inputs.source_name, inputs.link)
+        share_ui(analysis, inputs.source_name, inputs.link, short=present)
     if slots.mode == "desktop":
         st.caption(f"Press ▶ Play under the chart, or drag its slider. At step t the LSTM has read rows 1…t. "
                    f"The readout is applied to every $h_t$, though trained on $h_{{{steps}}}$ only.")
@@ -136,7 +138,8 @@ def step_ui(analysis: Trace | None, image, sha256: str, mode: str = "desktop") -
         st.info("Gates and states of any one step appear here once there is a digit to read.")
         return
     steps = config.CONFIG.timesteps
-    figure_column, equation_column = st.columns([1, 1], gap="large")
+    # On a projector the figure's six panel titles, in larger text, need the wider column.
+    figure_column, equation_column = st.columns([3, 2] if mode == "present" else [1, 1], gap="large")
     t = equation_column.slider("Step t", 1, steps, steps // 2, key="step")
     numbers = explain.step_numbers(analysis, t)
     figure_column.plotly_chart(for_screen(step_up_close(image, sha256, t, analysis), mode), **PLOT)
@@ -144,7 +147,7 @@ def step_ui(analysis: Trace | None, image, sha256: str, mode: str = "desktop") -
         st.markdown(f"At step {t} the LSTM reads row {t} ({numbers['ink']:.1f} pixels' worth of "
                     f"ink) and updates all {numbers['units']} units at once. On the right, this "
                     "step's numbers:")
-        st.latex(explain.step_equations(numbers))
+        st.latex(explain.step_equations(numbers, stacked=mode != "desktop"))  # a phone's or projector's column
         st.caption("Gates: :green[teal] above one half (open), :orange[amber] below. States: "
                    ":red[red] positive, :blue[blue] negative. σ squashes to 0…1; ⊙ multiplies unit "
                    "by unit. W, U and b hold the four gates side by side, in Keras's order i, f, g, "

@@ -210,7 +210,7 @@ def test_the_why_tab_answers_parts_1_and_2_with_the_drawing_s_numbers(app, weigh
     assert explain.drawing_story(expected) in text
     assert explain.final_output_words(metrics_for_this_model) in text
     assert "cross-entropy" in text  # part 1 in words
-    table = app.dataframe[0].value
+    table = app.table[0].value
     assert list(table["test accuracy"]) == [f"{row['accuracy']:.2%}"
                                             for row in metrics_for_this_model["readout_alternatives"]]
     assert any("every-step model" in info.value and "--every-step" in info.value for info in app.info)
@@ -295,7 +295,7 @@ def test_metrics_of_another_model_give_a_warning_and_the_rest_works(app, tmp_pat
     (warning,) = app.warning
     assert "different model" in warning.value and "python -m model.evaluate" in warning.value
     assert prediction(app) == "1"
-    assert len(app.dataframe) == 0
+    assert len(app.table) == 0
 
 
 def test_missing_metrics_give_a_warning(app, tmp_path, monkeypatch):
