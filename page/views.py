@@ -93,7 +93,7 @@ def share_ui(analysis: Trace, source_name: str, link: links.Link, short: bool = 
     `short`: a one-word label, for the presenter's narrow column."""
     address = f"{(st.context.url or '').split('?')[0]}?{urlencode(links.to_query(link))}"
     with st.popover(":material/share: Share" if short else ":material/share: Link, GIF, data", key="share",
-                    width="stretch", help="A link to this view, the playback as a GIF, the numbers as JSON"):
+                    width="stretch"):
         st.caption("A link to this digit, view and layout (copy it with the icon on the right):")
         st.code(address, language=None, wrap_lines=True)
         st.download_button("Download GIF of the playback", lambda: export.playback_gif(analysis),

@@ -78,9 +78,15 @@ def inside(part: dict, viewport: dict) -> bool:
 
 
 def scrolled(page) -> float:
-    """How far the page (or Streamlit's own scrolling container) is scrolled."""
-    return page.evaluate("() => window.scrollY + [...document.querySelectorAll('*')]"
-                         ".reduce((total, node) => total + node.scrollTop, 0)")
+    """How far the page is scrolled: the window and every container around the page's content
+    (Streamlit scrolls inside its own)."""
+    return page.evaluate("""() => {
+        let total = window.scrollY;
+        for (let node = document.querySelector('[data-testid="stMainBlockContainer"]'); node; node = node.parentElement) {
+            total += node.scrollTop;
+        }
+        return total;
+    }""")
 
 
 def wall_shows(page, wanted: int) -> list[str]:
@@ -292,4 +298,26 @@ def test_nothing_is_cut_or_overlaps_in_any_tab(chromium, lesson_server, shots, l
         problems += [f"{tab}: {problem}" for problem in page.evaluate(CUT_JS)]
         problems += [f"{tab}: chart texts overlap: {pair}" for pair in app_browser.overlapping(app_browser.chart_texts(page))]
     assert not problems, "\n".join(problems)
+    page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 720}, {"width": 1920, "height": 1080}],
+                         ids=["720p", "1080p"])
+def test_the_projector_keeps_every_control_on_screen_and_the_caption_in_place(chromium, lesson_server, shots,
+                                                                              viewport):
+    page = open_page(chromium, f"{lesson_server.url}/?mode=present", {"viewport": viewport})
+    settled(page)
+    app_browser.draw_digit(page, TWO_STROKE_FOUR, WAIT_MS, app_browser.RUN_MARKER)
+    app_browser.wait_for_playback(page, WAIT_MS)
+    caption = f"{app_browser.PLAYBACK} .gtitle"
+    before = box(page, caption)
+    app_browser.next_run(page, page.locator(".st-key-show_ending label").first.click, WAIT_MS)
+    app_browser.wait_for_playback(page, WAIT_MS)
+    shots(page, f"projector-{viewport['height']}-ending-shown")
+    assert scrolled(page) == 0 and box(page, caption)["y"] == before["y"], "the caption stayed in place"
+    for part in (caption, f"{app_browser.PLAYBACK} .updatemenu-button", ".st-key-show_ending", ".st-key-share",
+                 ".st-key-mode", ".st-key-prediction", app_browser.CANVAS):
+        assert inside(box(page, part), viewport), part
+    fonts = [text["font_px"] for text in app_browser.chart_texts(page)]
+    assert min(fonts) >= 16
     page.context.close()
