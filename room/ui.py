@@ -40,8 +40,8 @@ WALL_COLUMNS = 6  # tiles about 100 px wide on a 1280 px projector: a drawing re
 # (about 12:1), not Streamlit's 14 px grey.
 WALL_CSS = """
 .stMainBlockContainer { padding-top: 2rem; }
-[class*="st-key-wall_drawing_"] [data-testid="stImageCaption"], [class*="st-key-wall_drawing_"] figcaption {
-    font-size: 18px; color: #262730; opacity: 1; }
+[class*="st-key-wall_drawing_"] [data-testid="stImageCaption"],
+[class*="st-key-wall_drawing_"] [data-testid="stImageCaption"] * { font-size: 18px; color: #262730; opacity: 1; }
 """
 WALL_CHART_HEIGHT = 300  # px: the chart and a row of numbers fit a 720 px projector
 PLOT = dict(theme=None, config={"displaylogo": False, "displayModeBar": False})
