@@ -132,7 +132,10 @@ def result_ui(analysis: Trace | None, label: int | None, compact: bool, weights:
                       delta_arrow="off", border=True)
         st.markdown(explain.too_small_words())
         return
-    if analysis is None:
+    if analysis is None:  # the card's place, kept for it: the prediction never pushes the page about
+        with st.container(key="prediction_placeholder"):
+            st.metric(_("Prediction"), "–", _("appears here as you draw"), delta_color="off", delta_arrow="off",
+                      border=True)
         return
     probabilities = analysis.probabilities
     prediction, settle = int(analysis.prediction), int(analysis.decision_step)
@@ -206,13 +209,15 @@ def main() -> None:
         st.set_page_config(initial_sidebar_state="collapsed")
     with slots.header:
         header_ui(slots.mode)
+        if room_code is not None:
+            room.room_bar_ui(room_code, slots.mode)
     with slots.source:
         source = sources.source_ui(sha256, weights, slots.compact)
     readable = source.image is not None and not source.too_small  # a dot or a tiny digit gets no digit
     analysis = trace(source.image, weights) if readable else None
     with slots.result:  # filled first, so that the prediction reaches the browser first
         result_ui(analysis, source.label, slots.compact, weights, energy_floor(check.metrics), source.too_small)
-        if room_code is not None and source.label is None:
+        if room_code is not None and source.label is None and slots.mode != "present":  # projected: a demo
             room.send_ui(room_code, source.image, len(source.link.drawing.strokes) if source.link.drawing else 0,
                          analysis)
         marker_ui("result_marker", run, source, analysis)

@@ -113,20 +113,22 @@ def step_numbers(trace_: Trace, t: int) -> dict:
     }
 
 
-def step_equations(numbers: dict) -> str:
-    """The LSTM equations in LaTeX, each beside the figure that step_numbers measured for it."""
+def step_equations(numbers: dict, stacked: bool = False) -> str:
+    """The LSTM equations in LaTeX, each beside the figure that step_numbers measured for it, or
+    (stacked, for a narrow column) each with its figure on the line below."""
     n = numbers
+    beside = r" \\ &\quad " if stacked else " && "
     return (r"\begin{aligned}"
-            rf"i_t &= \sigma(W_i x_t + U_i h_{{t-1}} + b_i) && \text{{mean }} {n['mean_i']:.2f},"
+            rf"i_t &= \sigma(W_i x_t + U_i h_{{t-1}} + b_i){beside}\text{{mean }} {n['mean_i']:.2f},"
             rf"\ {n['writing']} \text{{ open}} \\"
-            rf"f_t &= \sigma(W_f x_t + U_f h_{{t-1}} + b_f) && {n['forgetting']} \text{{ forgetting}}"
+            rf"f_t &= \sigma(W_f x_t + U_f h_{{t-1}} + b_f){beside}{n['forgetting']} \text{{ forgetting}}"
             r"\ (f < \tfrac12) \\"
-            rf"g_t &= \tanh(W_g x_t + U_g h_{{t-1}} + b_g) && \text{{mean }} |g_t| = {n['mean_abs_g']:.2f} \\"
-            rf"o_t &= \sigma(W_o x_t + U_o h_{{t-1}} + b_o) && {n['showing']} \text{{ open}} \\"
-            rf"c_t &= f_t \odot c_{{t-1}} + i_t \odot g_t && \text{{mean }} |c_t - c_{{t-1}}| = "
+            rf"g_t &= \tanh(W_g x_t + U_g h_{{t-1}} + b_g){beside}\text{{mean }} |g_t| = {n['mean_abs_g']:.2f} \\"
+            rf"o_t &= \sigma(W_o x_t + U_o h_{{t-1}} + b_o){beside}{n['showing']} \text{{ open}} \\"
+            rf"c_t &= f_t \odot c_{{t-1}} + i_t \odot g_t{beside}\text{{mean }} |c_t - c_{{t-1}}| = "
             rf"{n['c_change']:.2f} \\"
-            rf"h_t &= o_t \odot \tanh(c_t) && \text{{mean }} |h_t| = {n['mean_abs_h']:.2f} \\"
-            rf"p_t &= \operatorname{{softmax}}(V h_t + b_V) && \text{{leader }} {n['leader']} "
+            rf"h_t &= o_t \odot \tanh(c_t){beside}\text{{mean }} |h_t| = {n['mean_abs_h']:.2f} \\"
+            rf"p_t &= \operatorname{{softmax}}(V h_t + b_V){beside}\text{{leader }} {n['leader']} "
             rf"\text{{ at }} {100 * n['leader_probability']:.1f}\%"
             r"\end{aligned}")
 
@@ -276,7 +278,7 @@ def original_readout_sentence(config: RowLstmConfig = CONFIG) -> str:
 
 
 def alternatives_rows(metrics: dict) -> list[dict]:
-    """The table of readouts measured at the last step, for st.dataframe."""
+    """The table of readouts measured at the last step, for st.table."""
     return [{"readout input": row["name"], "test accuracy": f"{row['accuracy']:.2%}",
              "note": row.get("note", "")} for row in metrics.get("readout_alternatives", [])]
 

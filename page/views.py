@@ -30,6 +30,14 @@ SECTIONS = (":material/play_circle: Row by row", ":material/center_focus_strong:
 PLOT = figures.PLOT
 # Real, focusable buttons that drive the playback's Plotly controls: see the file for how.
 PLAYBACK_CONTROLS_JS = (Path(__file__).resolve().parents[1] / "assets" / "playback_controls.js").read_text()
+PRESENT_CHART_TEXT_PX = 16  # a projector's smallest legible chart text, at the back of a room
+
+
+def for_screen(figure, mode: str):
+    """The figure as the layout needs it: on a projector, every text at least 16 px."""
+    if mode != "present":
+        return figure
+    return ChartSpec(figures.larger_text(figure.to_dict(), PRESENT_CHART_TEXT_PX))
 
 
 # Figures are cached per input (the image and the model file's sha256) and settings, so that a
@@ -76,15 +84,16 @@ def views_ui(inputs: ViewInputs) -> links.Link:
     if playback_tab.open:
         with playback_tab:
             playback_ui(replace(inputs, link=link))
+    mode = inputs.slots.mode
     if step_tab.open:
         with step_tab:
-            step_ui(inputs.analysis, inputs.image, inputs.sha256)
+            step_ui(inputs.analysis, inputs.image, inputs.sha256, mode)
     if why_tab.open:
         with why_tab:
-            answer_view.why_ui(inputs.analysis, inputs.check, inputs.model_file)
+            answer_view.why_ui(inputs.analysis, inputs.check, inputs.model_file, lambda f: for_screen(f, mode))
     if readout_tab.open:
         with readout_tab:
-            answer_view.readout_ui(inputs.analysis, inputs.weights)
+            answer_view.readout_ui(inputs.analysis, inputs.weights, lambda f: for_screen(f, mode))
     if rows_tab.open:
         with rows_tab:
             whatif_view.rows_ui(inputs.analysis, inputs.image, inputs.sha256, inputs.weights, inputs.slots.mode)
@@ -94,10 +103,12 @@ def views_ui(inputs: ViewInputs) -> links.Link:
     return link
 
 
-def share_ui(analysis: Trace, source_name: str, link: links.Link) -> None:
-    """A link to what is on screen, to copy, and the playback and the numbers to take away."""
+def share_ui(analysis: Trace, source_name: str, link: links.Link, short: bool = False) -> None:
+    """A link to what is on screen, to copy, and the playback and the numbers to take away.
+    `short`: a one-word label, for the presenter's narrow column."""
     address = f"{(st.context.url or '').split('?')[0]}?{urlencode(links.to_query(link))}"
-    with st.popover(":material/share: Link, GIF, data", key="share", width="stretch"):
+    with st.popover(":material/share: Share" if short else ":material/share: Link, GIF, data", key="share",
+                    width="stretch"):
         st.caption("A link to this digit, view and layout (copy it with the icon on the right):")
         st.code(address, language=None, wrap_lines=True)
         st.download_button("Download GIF of the playback", lambda: export.playback_gif(analysis),
@@ -115,17 +126,20 @@ def playback_ui(inputs: ViewInputs) -> None:
         st.info("The row-by-row playback appears here once there is a digit to read.")
         return
     steps = config.CONFIG.timesteps
-    if slots.controls is not None:  # a narrow column of its own: one control under the other
-        speed_column = ending_column = share_column = slots.controls
+    if slots.controls is not None:  # a narrow column of its own: the speed, then the toggle and the menu
+        speed_column = slots.controls
+        ending_column, share_column = slots.controls.columns([1.4, 1], vertical_alignment="center")
     else:
         speed_column, ending_column, share_column = st.columns([2, 1.2, 1.3], vertical_alignment="bottom")
+    present = slots.mode == "present"  # the value says what it is: the label's line is the projector's to spare
     frame_ms = speed_column.select_slider("Playback speed (ms per step)", SPEEDS_MS,
-                                          PRESENT_SPEED_MS if slots.mode == "present" else DEFAULT_SPEED_MS,
-                                          key="speed")
+                                          PRESENT_SPEED_MS if present else DEFAULT_SPEED_MS, key="speed",
+                                          format_func=lambda ms: f"{ms} ms per step" if present else str(ms),
+                                          label_visibility="collapsed" if present else "visible")
     show_ending = ending_column.toggle("Show the ending", key="show_ending",
                                        help="Draw every step's readout, faint, from the start")
     with share_column:
-        share_ui(analysis, inputs.source_name, inputs.link)
+        share_ui(analysis, inputs.source_name, inputs.link, short=present)
     if slots.mode == "desktop":
         st.caption(f"Press Play above the chart (the keys step too), or ▶ Play and the slider under it. At step t "
                    "the LSTM has read rows 1…t. "
@@ -161,20 +175,22 @@ def playback_controls_ui(analysis: Trace, start_step: int) -> None:
             f"<script>{PLAYBACK_CONTROLS_JS}</script>", unsafe_allow_javascript=True)
 
 
-def step_ui(analysis: Trace | None, image, sha256: str) -> None:
+def step_ui(analysis: Trace | None, image, sha256: str, mode: str = "desktop") -> None:
     if analysis is None:
         st.info("Gates and states of any one step appear here once there is a digit to read.")
         return
     steps = config.CONFIG.timesteps
-    figure_column, equation_column = st.columns([1, 1], gap="large")
+    # On a projector the figure's six panel titles, in larger text, need the wider column.
+    figure_column, equation_column = st.columns([3, 2] if mode == "present" else [1, 1], gap="large")
     t = equation_column.slider("Step t", 1, steps, steps // 2, key="step")
     numbers = explain.step_numbers(analysis, t)
-    figure_column.plotly_chart(step_up_close(image, sha256, t, analysis), alt=explain.step_alt(numbers, t), **PLOT)
+    figure_column.plotly_chart(for_screen(step_up_close(image, sha256, t, analysis), mode),
+                               alt=explain.step_alt(numbers, t), **PLOT)
     with equation_column:
         st.markdown(f"At step {t} the LSTM reads row {t} ({numbers['ink']:.1f} pixels' worth of "
                     f"ink) and updates all {numbers['units']} units at once. On the right, this "
                     "step's numbers:")
-        st.latex(explain.step_equations(numbers))
+        st.latex(explain.step_equations(numbers, stacked=mode != "desktop"))  # a phone's or projector's column
         st.caption("Gates: :green[teal] above one half (open), :orange[amber] below. States: "
                    ":red[red] positive, :blue[blue] negative. σ squashes to 0…1; ⊙ multiplies unit "
                    "by unit. W, U and b hold the four gates side by side, in Keras's order i, f, g, "

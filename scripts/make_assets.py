@@ -124,10 +124,10 @@ def page_assets(chromium, url: str) -> None:
              ASSETS / "step_up_close.png")
 
     app_browser.open_tab(page, "Why the final output?")
-    page.locator("[data-testid='stDataFrame']").wait_for()
+    page.locator("[data-testid='stTable']").wait_for()
     time.sleep(0.5)
     tabs = "[data-testid='stTab']:has-text('Row by row')"
-    why = clip_between(page, tabs, "[data-testid='stDataFrame']")
+    why = clip_between(page, tabs, "[data-testid='stTable']")
     save_png(page.screenshot(clip=why), ASSETS / "why_final_output.png")
 
     app_browser.open_tab(page, "Row by row")

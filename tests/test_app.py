@@ -51,8 +51,9 @@ def draw(at: AppTest, image: np.ndarray) -> AppTest:
 
 
 def prediction(at: AppTest) -> str | None:
-    """The prediction card's digit; its label is "Prediction", or "Not sure" for a shaky answer."""
-    metrics = [metric for metric in at.metric if metric.label in ("Prediction", "Not sure")]
+    """The prediction card's digit; its label is "Prediction", or "Not sure" for a shaky answer.
+    Before the first stroke the card's place holds a placeholder ("–"): no prediction."""
+    metrics = [metric for metric in at.metric if metric.label in ("Prediction", "Not sure") and metric.value != "–"]
     return metrics[0].value if metrics else None
 
 
@@ -210,7 +211,7 @@ def test_the_why_tab_answers_parts_1_and_2_with_the_drawing_s_numbers(app, weigh
     assert explain.drawing_story(expected) in text
     assert explain.final_output_words(metrics_for_this_model) in text
     assert "cross-entropy" in text  # part 1 in words
-    table = app.dataframe[0].value
+    table = app.table[0].value
     assert list(table["test accuracy"]) == [f"{row['accuracy']:.2%}"
                                             for row in metrics_for_this_model["readout_alternatives"]]
     assert any("every-step model" in info.value and "--every-step" in info.value for info in app.info)
@@ -295,7 +296,7 @@ def test_metrics_of_another_model_give_a_warning_and_the_rest_works(app, tmp_pat
     (warning,) = app.warning
     assert "different model" in warning.value and "python -m model.evaluate" in warning.value
     assert prediction(app) == "1"
-    assert len(app.dataframe) == 0
+    assert len(app.table) == 0
 
 
 def test_missing_metrics_give_a_warning(app, tmp_path, monkeypatch):

@@ -55,6 +55,9 @@ def test_equations_quote_their_numbers(weights):
     equations = explain.step_equations(numbers)
     assert equations.startswith(r"\begin{aligned}") and equations.endswith(r"\end{aligned}")
     assert f"{numbers['mean_i']:.2f}" in equations and f"{numbers['forgetting']} " in equations
+    stacked = explain.step_equations(numbers, stacked=True)  # a narrow column: each number under its equation
+    assert "&&" not in stacked and stacked.count(r"\\") == 2 * equations.count(r"\\") + 1
+    assert stacked.replace(r" \\ &\quad ", " && ") == equations
 
 
 @pytest.mark.parametrize("top, settle, sure, words", [
