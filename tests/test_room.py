@@ -124,6 +124,7 @@ def test_the_presenter_link_is_folded_away_and_never_in_presenter_mode(rooms):
     at.query_params["mode"] = "present"
     at.session_state["mode"] = "present"
     at.run()
+    assert at.query_params["room"] == code  # still in the room, now projected
     assert not any("key=" in block.value for block in at.code)
     assert not [e for e in at.expander if "Presenter link" in e.label]
 
