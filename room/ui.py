@@ -209,13 +209,13 @@ def unreachable_words(base_url: str, network: str | None) -> str | None:
     if host not in LOOPBACK_HOSTS and not host.startswith("127."):
         return None
     port = f":{parts.port}" if parts.port else ""
-    words = (f"**Phones cannot open this link**: `{host}` is this computer's own name for itself. Start "
-             "the app with `PUBLIC_URL` set to an address the phones can reach, e.g. "
-             f"`PUBLIC_URL=http://{network or '192.168.1.20'}{port} streamlit run app.py "
-             "--server.address 0.0.0.0`.")
+    example = f"PUBLIC_URL=http://{network or '192.168.1.20'}{port} streamlit run app.py --server.address 0.0.0.0"
+    words = _("**Phones cannot open this link**: `{host}` is this computer's own name for itself. Start the app "
+              "with `PUBLIC_URL` set to an address the phones can reach, e.g. `{example}`.").format(
+                  host=host, example=example)
     if network is not None:
-        words += (f" On this computer's network that is **http://{network}{port}/** (with "
-                  "`--server.address 0.0.0.0`, and a firewall that lets phones in).")
+        words += " " + _("On this computer's network that is **{address}** (with `--server.address 0.0.0.0`, "
+                         "and a firewall that lets phones in).").format(address=f"http://{network}{port}/")
     return words
 
 
@@ -241,10 +241,10 @@ def room_bar_ui(code: str, mode: str) -> None:
     first screen."""
     with st.container(key="room_bar", border=mode != "phone"):
         if mode == "phone":
-            st.markdown(f"**Room {code}** · draw, pick your digit, send.")
+            st.markdown(_("**Room {code}** · draw, pick your digit, send.").format(code=code))
             return
         if mode == "present":
-            st.markdown(f"**Room {code}**: join at **{join_link(code)}**")
+            st.markdown(_("**Room {code}**: join at **{link}**").format(code=code, link=join_link(code)))
             return
         secret = _presenter_secret(code)
         text, links = st.columns([3, 2], vertical_alignment="center")
@@ -311,7 +311,10 @@ def send_ui(code: str, image: np.ndarray | None, strokes: int, analysis) -> None
             from room import store  # loaded already: open_store() imported it
             if isinstance(error, store.AlreadySent):
                 sent[drawing] = meant
-            st.warning(str(error))
+                st.info(_("This drawing is already in room {code}; it counts once.").format(code=code),
+                        icon=":material/done_all:")
+            else:
+                st.warning(str(error))
             return
         sent[drawing] = meant
         with st.container(key="room_sent"):
