@@ -501,3 +501,19 @@ def touch_digit(page, strokes, pause_ms: float = 150, timeout_ms: float = 30_000
     expected = strokes_on_canvas(marker(page, selector)) + len(strokes)
     touch_strokes(page, strokes, pause_ms)
     return shown_prediction(page, wait_for_strokes(page, expected, timeout_ms, selector), timeout_ms)
+
+
+WALL_COUNT = ".st-key-wall_count [data-testid='stMetricValue']"  # the wall's "Drawings" metric
+WALL_TILES = "[class*='st-key-wall_drawing_']"  # one per drawing shown on the wall
+
+
+def wall_shows(page, wanted: int, timeout_ms: int = 90_000) -> list[str]:
+    """Wait until the wall's "Drawings" metric says `wanted` and as many tiles are painted; returns
+    the tiles' captions."""
+    page.wait_for_function(
+        """([count, tiles, wanted]) => {
+            const metric = document.querySelector(count);
+            return metric !== null && metric.innerText.trim() === String(wanted)
+                && document.querySelectorAll(tiles).length === wanted;
+        }""", arg=[WALL_COUNT, WALL_TILES, wanted], polling=250, timeout=timeout_ms)
+    return sorted(page.locator(WALL_TILES).all_inner_texts())

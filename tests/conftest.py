@@ -141,6 +141,19 @@ def chromium(chromium_path):
         launched.close()
 
 
+@pytest.fixture
+def context_for(chromium):
+    """new_context(**options) for a test, each context closed after it."""
+    opened = []
+
+    def new_context(**options):
+        opened.append(chromium.new_context(**options))
+        return opened[-1]
+    yield new_context
+    for context in opened:
+        context.close()
+
+
 # Two tiers: `pytest -m "not slow"` answers in about two minutes; `pytest` runs everything (CI).
 # A test is slow when it drives Chromium, starts the app as a server of its own, or trains a model.
 # (The room store's PostgreSQL cases stay quick: the cluster starts once, in a few seconds.)

@@ -51,18 +51,6 @@ def server(rooms_database):
         yield running
 
 
-@pytest.fixture
-def context_for(chromium):
-    opened = []
-
-    def new_context(**options):
-        opened.append(chromium.new_context(**options))
-        return opened[-1]
-    yield new_context
-    for context in opened:
-        context.close()
-
-
 def violations(page, axe_script: str) -> list[str]:
     """axe-core's WCAG A and AA violations on the page, one line each: rule, count, first nodes."""
     page.add_script_tag(path=axe_script)

@@ -20,18 +20,6 @@ MIN_PRESENTER_FONT_PX = 16
 FIRST_PAGE_MS = 180_000  # the server's first page loads TensorFlow and the model: slow on a busy machine
 
 
-@pytest.fixture
-def context_for(chromium):
-    opened = []
-
-    def new_context(**options):
-        opened.append(chromium.new_context(**options))
-        return opened[-1]
-    yield new_context
-    for context in opened:
-        context.close()
-
-
 def within(box: dict, viewport: dict) -> bool:
     return (box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= viewport["width"]
             and box["y"] + box["height"] <= viewport["height"])

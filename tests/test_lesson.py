@@ -25,8 +25,8 @@ TWO_STROKE_FOUR = random_drawing(4, np.random.default_rng(0)).strokes  # two str
 ONE_STROKE_SEVEN = random_drawing(7, np.random.default_rng(0)).strokes
 assert len(TWO_STROKE_FOUR) == 2 and len(ONE_STROKE_SEVEN) == 1
 SECOND_STROKE_AFTER_MS = 150  # a person's second stroke starts as the first stroke's answer arrives
-WALL_COUNT = ".st-key-wall_count [data-testid='stMetricValue']"
-WALL_TILES = "[class*='st-key-wall_drawing_']"
+WALL_COUNT = app_browser.WALL_COUNT
+WALL_TILES = app_browser.WALL_TILES
 SEND = ".st-key-room_send_button button"
 PICKED = ".st-key-room_meant [aria-checked='true'], .st-key-room_meant [aria-pressed='true']"
 MIN_TILE_PX, MIN_CAPTION_PX, MIN_CONTRAST = 96, 18, 4.5
@@ -88,15 +88,6 @@ def scrolled(page) -> float:
         return total;
     }""")
 
-
-def wall_shows(page, wanted: int) -> list[str]:
-    page.wait_for_function(
-        """([count, tiles, wanted]) => {
-            const metric = document.querySelector(count);
-            return metric !== null && metric.innerText.trim() === String(wanted)
-                && document.querySelectorAll(tiles).length === wanted;
-        }""", arg=[WALL_COUNT, WALL_TILES, wanted], polling=250, timeout=WAIT_MS)
-    return sorted(page.locator(WALL_TILES).all_inner_texts())
 
 
 def contrast(foreground: str, background: str) -> float:
@@ -165,7 +156,7 @@ def test_a_lesson_three_phones_a_projector_and_the_wall(chromium, lesson_server,
     shots(presenter, "presenter-opened-room")
 
     wall = open_page(chromium, f"{url}/?room={code}&view=wall", app_browser.PROJECTOR, ready=WALL_COUNT)
-    assert wall_shows(wall, 0) == []
+    assert app_browser.wall_shows(wall, 0, WAIT_MS) == []
     assert "key=" not in wall.locator("body").inner_text()
     wall.locator(".st-key-room_unreachable").wait_for()
     shots(wall, "wall-empty")
@@ -197,7 +188,7 @@ def test_a_lesson_three_phones_a_projector_and_the_wall(chromium, lesson_server,
         shots(phone, f"phone{number}-sent-second")
         phone.context.close()
 
-    assert wall_shows(wall, len(expected)) == sorted(expected)  # refreshed by itself, each drawing once
+    assert app_browser.wall_shows(wall, len(expected), WAIT_MS) == sorted(expected)  # refreshed by itself, each drawing once
     shots(wall, "wall-full")
     tiles = wall.locator(f"{WALL_TILES} img").evaluate_all("images => images.map(i => i.getBoundingClientRect().width)")
     assert min(tiles) >= MIN_TILE_PX, tiles

@@ -12,8 +12,8 @@ from scripts import browser as app_browser
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-WALL_COUNT = ".st-key-wall_count [data-testid='stMetricValue']"
-WALL_TILES = "[class*='st-key-wall_drawing_']"
+WALL_COUNT = app_browser.WALL_COUNT
+WALL_TILES = app_browser.WALL_TILES
 WAIT_MS = 60_000  # several sessions and a self-refreshing wall share two (busy) cores
 FIRST_RUN_MS = 120_000  # a fresh server's first run imports TensorFlow and loads the model
 
@@ -22,17 +22,6 @@ FIRST_RUN_MS = 120_000  # a fresh server's first run imports TensorFlow and load
 def database(tmp_path_factory):
     return tmp_path_factory.mktemp("rooms") / "rooms.sqlite3"
 
-
-def wall_shows(page, wanted: int) -> list[str]:
-    """Wait until the wall's "Drawings" metric says `wanted` and as many tiles are painted; returns
-    the tiles' captions."""
-    page.wait_for_function(
-        """([count, tiles, wanted]) => {
-            const metric = document.querySelector(count);
-            return metric !== null && metric.innerText.trim() === String(wanted)
-                && document.querySelectorAll(tiles).length === wanted;
-        }""", arg=[WALL_COUNT, WALL_TILES, wanted], polling=250, timeout=WAIT_MS)
-    return sorted(page.locator(WALL_TILES).all_inner_texts())
 
 
 def open_page(chromium, url: str, viewport: dict = app_browser.VIEWPORT, ready: str = app_browser.RUN_MARKER):
@@ -63,7 +52,7 @@ def test_two_sessions_fill_one_wall_another_room_sees_none_and_a_restart_keeps_t
         code = presenter.url.split("room=")[1][:store.CODE_LENGTH]
         assert store.normalise_code(code) == code
         presenter.goto(f"{server.url}/?room={code}&view=wall")  # the wall, open before anyone sends
-        assert wall_shows(presenter, 0) == []
+        assert app_browser.wall_shows(presenter, 0, WAIT_MS) == []
 
         other_code = store.Store(f"sqlite:///{database}").create_room().code
         for digit in (1, 7):
@@ -73,15 +62,15 @@ def test_two_sessions_fill_one_wall_another_room_sees_none_and_a_restart_keeps_t
         outsider = open_page(chromium, f"{server.url}/?room={other_code}")
         draw_and_send(outsider, 1)
 
-        assert wall_shows(presenter, 2) == ["1 ✓", "7 ✓"]  # refreshed by itself: no reload
+        assert app_browser.wall_shows(presenter, 2, WAIT_MS) == ["1 ✓", "7 ✓"]  # refreshed by itself: no reload
 
         outsider.goto(f"{server.url}/?room={other_code}&view=wall")
-        assert wall_shows(outsider, 1) == ["1 ✓"]  # its own drawing, none of the other room's
+        assert app_browser.wall_shows(outsider, 1, WAIT_MS) == ["1 ✓"]  # its own drawing, none of the other room's
         outsider.close()
         presenter.close()
 
     with app_browser.AppServer(env=env) as restarted:
         wall = open_page(chromium, f"{restarted.url}/?room={code}&view=wall", {"width": 1280, "height": 720},
                          ready=WALL_COUNT)
-        assert wall_shows(wall, 2) == ["1 ✓", "7 ✓"]
+        assert app_browser.wall_shows(wall, 2, WAIT_MS) == ["1 ✓", "7 ✓"]
         wall.close()
