@@ -123,9 +123,16 @@ def header_ui(mode: str) -> None:
 
 
 def result_ui(analysis: Trace | None, label: int | None, compact: bool, weights: LstmWeights,
-              floor: float | None) -> None:
+              floor: float | None, too_small: bool = False) -> None:
     """The prediction, said as surely as the model holds it, and since when. `floor`: the
-    model's measured energy floor (model/confidence.py); None when metrics.json lacks it."""
+    model's measured energy floor (model/confidence.py); None when metrics.json lacks it. A
+    drawing too small to read gets no digit and no percentage, only a request to draw bigger."""
+    if too_small:
+        with st.container(key="prediction"):
+            st.metric(explain.TOO_SMALL_HEADLINE, "–", "draw it bigger", delta_color="off", delta_arrow="off",
+                      border=True)
+        st.markdown(explain.too_small_words())
+        return
     if analysis is None:
         return
     probabilities = analysis.probabilities
@@ -201,9 +208,10 @@ def main() -> None:
         header_ui(slots.mode)
     with slots.source:
         source = sources.source_ui(sha256, weights, slots.compact)
-    analysis = trace(source.image, weights) if source.image is not None else None
+    readable = source.image is not None and not source.too_small  # a dot or a tiny digit gets no digit
+    analysis = trace(source.image, weights) if readable else None
     with slots.result:  # filled first, so that the prediction reaches the browser first
-        result_ui(analysis, source.label, slots.compact, weights, energy_floor(check.metrics))
+        result_ui(analysis, source.label, slots.compact, weights, energy_floor(check.metrics), source.too_small)
         if room_code is not None and source.label is None:
             room.send_ui(room_code, source.image, len(source.link.drawing.strokes) if source.link.drawing else 0,
                          analysis)

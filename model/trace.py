@@ -154,3 +154,12 @@ def first_inked_step(inputs: np.ndarray, threshold: float = INK_THRESHOLD) -> in
     so up to that step every image has the same states and the same readout."""
     inked = np.flatnonzero(np.asarray(inputs).max(axis=-1) >= threshold)
     return int(inked[0]) + 1 if len(inked) else None
+
+
+def empty_rows(inputs: np.ndarray) -> int:
+    """How many rows at the top hold no ink at all, not even faint ink (every pixel exactly 0):
+    (T, features) -> int, T for a blank image. Up to that step every image has the same states,
+    so the readout says the same thing for every image. Rows between these and
+    first_inked_step hold only faint ink, below the threshold (the edges of the scaled drawing)."""
+    touched = np.flatnonzero(np.asarray(inputs).max(axis=-1) > 0)
+    return int(touched[0]) if len(touched) else int(np.asarray(inputs).shape[-2])

@@ -70,6 +70,7 @@ def logistic_regression_ui(metrics: dict | None) -> None:
     st.markdown(explain.why_logistic_regression_words())
     if metrics is None:
         return
+    st.markdown(explain.names_words())
     st.markdown(_("Would something bigger read $h_{{{last}}}$ better? Each row below is a readout refitted on "
                   "the training digits and scored on the test digits, at the last step.").format(
                       last=config.CONFIG.timesteps))
@@ -86,6 +87,8 @@ def logistic_regression_ui(metrics: dict | None) -> None:
 def final_output_ui(analysis: Trace | None, metrics: dict | None, model_file: ModelFile) -> None:
     st.subheader(_("2 · Isn't the final output a better estimate than the earlier ones?"))
     every_step, metrics = every_step_ui(analysis, metrics, model_file)
+    if metrics is not None:  # before the chart, whose legend names the probes
+        st.markdown(explain.probe_definition(metrics))
     chart_column, text_column = st.columns([3, 2], gap="large")
     chart_column.plotly_chart(figures_answer.why_figure(metrics, analysis, every_step), key="why_chart",
                               **PLOT)
@@ -98,7 +101,6 @@ def final_output_ui(analysis: Trace | None, metrics: dict | None, model_file: Mo
                 st.markdown(explain.two_models_story(analysis, every_step))
             st.caption(explain.gallery_pointer(analysis, gallery.LATE_DECIDER_STEP))
     if metrics is not None:
-        st.markdown(explain.probe_definition(metrics))
         st.markdown(explain.final_output_words(metrics))
         every_step_words = explain.every_step_words(metrics)
         if every_step_words is not None:

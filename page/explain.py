@@ -21,14 +21,21 @@ import numpy as np
 
 from model.confidence import doubts
 from model.config import CONFIG, RowLstmConfig
-from model.preprocess import INK_THRESHOLD
+from model.preprocess import INK_THRESHOLD, MIN_BRUSH_WIDTHS
 from model.readout import Readout, pushes
-from model.trace import Trace, first_inked_step
+from model.trace import Trace, empty_rows, first_inked_step
 
 
 def percent(probability: float) -> str:
-    """A probability for people: one decimal, without rounding a near-certainty up to 100%."""
-    return "over 99.9%" if probability > 0.999 else f"{probability:.1%}"
+    """The page's one rounding rule for a probability or a share, used by the card, the captions,
+    the charts' labels and hovers: one decimal, never rounded up to 100% nor down to 0% when it
+    is not exactly that ("over 99.9%", "under 0.1%")."""
+    p = float(probability)
+    if p > 0.999:
+        return "over 99.9%"
+    if 0.0 < p < 0.001:
+        return "under 0.1%"
+    return f"{p:.1%}"
 
 
 def runner_up_words(probabilities: np.ndarray) -> str:
@@ -60,19 +67,28 @@ def verdict(probabilities: np.ndarray, decision_step: int, steps: int, energy: f
     if not doubt.unsure:
         return Verdict(True, "Prediction", f"{percent(p_first)} probability")
     if doubt.low:
-        words = f"maybe {first} ({p_first:.0%}) or {second} ({p_second:.0%})"
+        words = f"maybe {first} ({percent(p_first)}) or {second} ({percent(p_second)})"
     elif doubt.unfamiliar:
-        words = f"{first} ({p_first:.0%}), but this looks unlike the digits it learned from"
+        words = f"{first} ({percent(p_first)}), but this looks unlike the digits it learned from"
     else:
-        words = f"{first} ({p_first:.0%}), but only since row {decision_step} of {steps}"
+        words = f"{first} ({percent(p_first)}), but only since row {decision_step} of {steps}"
     return Verdict(False, "Not sure", words)
+
+
+TOO_SMALL_HEADLINE = "Too small to read"
+
+
+def too_small_words() -> str:
+    """What the card says instead of a digit when the drawing is too small (model.preprocess.too_small)."""
+    return (f"Draw the digit bigger: at least {MIN_BRUSH_WIDTHS:g} times as tall as the brush is wide. "
+            f"Smaller, the model reads most digits wrong, so no digit is given.")
 
 
 def step_caption(trace_: Trace, t: int) -> str:
     """What the playback shows at step t, in one line a room can read."""
     probabilities = trace_.step_probabilities[t - 1]
     leader = int(probabilities.argmax())
-    return f"Step {t}: reading row {t} - the readout says {leader}, {probabilities[leader]:.0%}"
+    return f"Step {t}: reading row {t} - the readout says {leader}, {percent(probabilities[leader])}"
 
 
 def step_numbers(trace_: Trace, t: int) -> dict:
@@ -155,19 +171,40 @@ AYMERICDAMIEN_EXAMPLE = '''\
     return tf.matmul(outputs[-1], _weights['out']) + _biases['out']'''
 
 
+# Plain glosses for the names the question and its sources use.
+SKFLOW_GLOSS = ("Scikit Flow, TensorFlow's early add-on for training a model with scikit-learn-style "
+                "`fit` and `predict`")
+AYMERICDAMIEN_GLOSS = ("Aymeric Damien, whose GitHub collection *TensorFlow-Examples* was a popular set of "
+                       "beginner scripts")
+FIT_TERMS = {  # words in metrics' "method" line, and what they mean
+    "standardised": "*standardised* means each number is shifted and scaled to mean 0 and spread 1 first",
+    "L-BFGS": "*L-BFGS* is a standard method that adjusts the weights step by step until the fit stops improving",
+    "C = ": "*C* sets how large the weights may grow (1 is scikit-learn's default)",
+    "tol": "*tol* is how small an improvement counts as done",
+}
+
+
+def names_words() -> str:
+    """Who and what the names in the table and the question's code are, in plain words."""
+    return (f"Two names come up below. The example in the question comes from **skflow** ({SKFLOW_GLOSS}). "
+            f"It says it borrowed its structure from an example by **aymericdamien** ({AYMERICDAMIEN_GLOSS}).")
+
+
 # --- The original code ---------------------------------------------------------------------
 
 def original_code_words(config: RowLstmConfig = CONFIG) -> str:
     """What the example in the question fed its logistic regression, in plain words."""
     u = config.units
     return (
-        f"In TensorFlow's skflow example, `tf.nn.rnn` returns two things: the outputs $h_1 \\dots "
+        f"In TensorFlow's skflow example (skflow: {SKFLOW_GLOSS}), `tf.nn.rnn` returns two things: "
+        f"the outputs $h_1 \\dots "
         f"h_{{{config.timesteps}}}$ (thrown away as `_`) and the final **state**. `BasicLSTMCell` then "
         f"defaulted to `state_is_tuple=False`, which concatenates the cell state and the hidden state "
         f"along the column axis, $c$ first. So `encoding` is $[c_{{{config.timesteps}}}; "
         f"h_{{{config.timesteps}}}]$, {2 * u} numbers, and the original fed its logistic regression the "
         f"final cell state and hidden state together. The example it says it borrowed its structure "
-        f"from (aymericdamien's `recurrent_network`) uses `outputs[-1]`: $h_{{{config.timesteps}}}$ "
+        f"from, aymericdamien's `recurrent_network` (aymericdamien: {AYMERICDAMIEN_GLOSS}), uses "
+        f"`outputs[-1]`: $h_{{{config.timesteps}}}$ "
         f"alone, {u} numbers, as this project's model does. (The skflow script also refits its "
         f"`StandardScaler` on the test images, `scaler.fit_transform(X_test)`, so test digits are "
         f"scaled with their own statistics rather than the training set's.)")
@@ -251,10 +288,12 @@ def probe_definition(metrics: dict, config: RowLstmConfig = CONFIG) -> str:
     on = f"the {images:,} training digits" if images else "the training digits"
     half = config.timesteps // 2
     method = metrics.get("probe_accuracy_per_step", {}).get("method")
+    glosses = [gloss for term, gloss in FIT_TERMS.items() if method and term in method]
     return (f"A **probe** is a fresh logistic regression fitted to the LSTM's state at one step (say "
             f"$h_{{{half}}}$, after {half} rows) on {on}, then scored on the test digits. The LSTM itself "
             f"is left as it is: the probe only shows how much that state already knows."
-            + (f" (Fitted as: {method}.)" if method else ""))
+            + (f" (Fitted as: {method}.)" if method else "")
+            + (f" In plain words: {'; '.join(glosses)}." if glosses else ""))
 
 
 def first_step_reaching(curve, level: float) -> int | None:
@@ -272,7 +311,8 @@ def final_output_words(metrics: dict) -> str:
         f"- **Only the last state has read every row.** A probe fitted to $h_{{{half}}}$, after {half} of "
         f"{last} rows, reads {probes['h'][half - 1]:.1%} of test digits correctly; fitted to "
         f"$h_{{{last}}}$, {probes['h'][-1]:.1%}. Half a digit can be ambiguous (is it a 1 or the top of "
-        f"a 7?): the median test digit's answer settles only at step "
+        f"a 7?): the median test digit's answer settles (stays the same from then to the last row) "
+        f"only at step "
         f"{metrics['decision_step']['median']:.0f}.",
         f"- **The readout speaks only the last state's language.** It was trained on $h_{{{last}}}$ "
         f"alone. Applied to $h_{{{half}}}$ it gets {readout[half - 1]:.1%} right, against "
@@ -328,32 +368,57 @@ def _runs(values: np.ndarray) -> list[int]:
     return [int(value) for index, value in enumerate(values) if index == 0 or value != values[index - 1]]
 
 
-def _blank_answers(trace_: Trace, first_ink: int) -> str:
-    """What the readout says over the blank rows above the ink: "1", or "1 → 7" if it changes."""
-    return " → ".join(map(str, _runs(trace_.step_predictions[: first_ink - 1])))
+def _answers(trace_: Trace, first: int, last: int) -> str:
+    """What the readout says from step `first` to step `last` (1-based): "1", or "1 → 0" if it changes."""
+    return " → ".join(map(str, _runs(trace_.step_predictions[first - 1:last])))
+
+
+def _rows(first: int, last: int) -> str:
+    return f"Row {first} is" if first == last else f"Rows {first} to {last} are"
+
+
+def rows_above_the_ink(trace_: Trace) -> list[str]:
+    """What the readout says above the ink, in true words: over rows with no ink at all it says
+    what it says for every image (every image has the same states there); rows with only faint
+    ink, below the page's ink threshold, are named as such."""
+    first_ink = first_inked_step(trace_.inputs)
+    if first_ink is None or first_ink == 1:
+        return []
+    empty = min(empty_rows(trace_.inputs), first_ink - 1)
+    words = []
+    if empty:
+        words.append(f"{_rows(1, empty)} empty, so up to step {empty} the readout says what it says for "
+                     f"every image: {_answers(trace_, 1, empty)}.")
+    if empty < first_ink - 1:
+        faint = "holds" if empty + 1 == first_ink - 1 else "hold"
+        rows = f"Row {empty + 1}" if faint == "holds" else f"Rows {empty + 1} to {first_ink - 1}"
+        said = _answers(trace_, empty + 1, first_ink - 1)
+        words.append(f"{rows} {faint} only faint ink, under {INK_THRESHOLD:.0%} of the brightest pixel "
+                     f"(the edge of the scaled drawing); there the readout says {said}.")
+    return words
+
+
+SETTLE_DEFINITION = "from that step to the last row, its answer stays the same"
 
 
 def settle_sentence(trace_: Trace) -> str:
-    """When the readout's answer stopped changing, counted from the first inked row.
-
-    Every image starts with blank rows, and blank rows give every image the same states, so an
-    answer that "settles" before the ink (a 1, when a blank start reads as 1) decided nothing.
-    """
+    """When the readout's answer stopped changing, said with what "settle" means, counted from the
+    first inked row (model.trace.decision_step: the first step from which the readout's leading
+    digit is its final answer at every step to the end)."""
     final, settle = int(trace_.prediction), int(trace_.decision_step)
     steps = len(trace_.step_probabilities)
     first_ink = first_inked_step(trace_.inputs)
     if first_ink is None:
-        return "There is no ink in this image."
+        return f"There is no ink in this image (no pixel reaches {INK_THRESHOLD:.0%} of full ink)."
     if settle < first_ink:
-        return (f"The readout said **{final}** before it met any ink: rows 1 to {first_ink - 1} are blank, "
-                f"as at the top of every digit, and a blank start already reads as "
-                f"{_blank_answers(trace_, first_ink)}. "
-                f"The ink never changed its mind, so there was nothing to settle.")
+        return (f"The readout **settles** on an answer at the step from which its answer stays the same to "
+                f"the last row. Yours says **{final}** from step {settle}, before the ink starts (row "
+                f"{first_ink}), and the ink never changed it.")
     later = settle - first_ink
     when = ("at the first inked row itself" if later == 0 else
             f"{later} row{'s' * (later != 1)} after the ink starts (row {first_ink})")
-    return (f"The readout settled on **{final}** at step {settle}, {when}, with {steps - settle} "
-            f"row{'s' * (steps - settle != 1)} still to read.")
+    return (f"The readout settled on **{final}** at step {settle} ({SETTLE_DEFINITION}), {when}, with "
+            f"{steps - settle} row{'s' * (steps - settle != 1)} still to read.")
 
 
 def drawing_story(trace_: Trace) -> str:
@@ -365,9 +430,7 @@ def drawing_story(trace_: Trace) -> str:
     words = [f"**Your {final}** ({percent(probabilities[-1, final])} at step {steps})."]
     if first_ink is None:
         return words[0]
-    if first_ink > 1:
-        words.append(f"Rows 1 to {first_ink - 1} are blank, so up to step {first_ink - 1} the readout says "
-                     f"what it says for every image: {_blank_answers(trace_, first_ink)}.")
+    words += rows_above_the_ink(trace_)
     answers = _runs(trace_.step_predictions[first_ink - 1:])
     if len(answers) > 1:
         words.append(f"From the first inked row on, its answer went {' → '.join(map(str, answers))}.")
@@ -395,11 +458,22 @@ def gallery_pointer(trace_: Trace, late_step: int) -> str:
     return f"{lead} *{MISREAD}* there shows the test digits the model gets wrong, the most confident first."
 
 
-def _settles_at(trace_: Trace, first_ink: int | None) -> str:
+def _settles_at(trace_: Trace) -> str:
+    """When a model settles, counted from the ink; an answer held from before the ink is said
+    with what every image gets there (over empty rows the states are the same for every image)."""
     settle, answer = int(trace_.decision_step), int(trace_.prediction)
-    if first_ink is not None and settle < first_ink:  # it said this over the blank rows already
-        return f"has said {answer} since the blank rows: nothing to settle"
-    return f"settles at step {settle}"
+    first_ink = first_inked_step(trace_.inputs)
+    if first_ink is None or settle >= first_ink:
+        return f"settles at step {settle}"
+    empty = empty_rows(trace_.inputs)
+    if settle <= empty:
+        held = trace_.step_probabilities[settle - 1:empty, answer]
+        every = (f"at {percent(held.min())}" if len(held) == 1 or percent(held.min()) == percent(held.max())
+                 else f"at {percent(held.min())} to {percent(held.max())}")
+        return (f"says {answer} from step {settle}, as it does for every image over the empty rows "
+                f"({every}), and the ink never changed it")
+    return (f"says {answer} from step {settle}, in the faint rows above the ink (row {first_ink}), and "
+            f"the ink never changed it")
 
 
 def two_models_story(trace_: Trace, every_step_trace: Trace) -> str:
@@ -407,13 +481,12 @@ def two_models_story(trace_: Trace, every_step_trace: Trace) -> str:
     steps = len(trace_.step_probabilities)
     final, other = int(trace_.prediction), int(every_step_trace.prediction)
     half = steps // 2
-    first_ink = first_inked_step(trace_.inputs)
     words = [f"Halfway (step {half}), the last-step model gives your {final} "
              f"{percent(trace_.step_probabilities[half - 1, final])}, the every-step model "
              f"{percent(every_step_trace.step_probabilities[half - 1, final])}."]
     if other == final:
-        words.append(f"Both end on {final}: the last-step model {_settles_at(trace_, first_ink)}, "
-                     f"the every-step model {_settles_at(every_step_trace, first_ink)}.")
+        words.append(f"Both end on {final}: the last-step model {_settles_at(trace_)}, "
+                     f"the every-step model {_settles_at(every_step_trace)}.")
     else:
         words.append(f"They disagree at the end: the last-step model says {final} "
                      f"({percent(trace_.step_probabilities[-1, final])}), the every-step model {other} "

@@ -76,7 +76,7 @@ def _frame(trace: Trace, t: int, fonts: tuple) -> Image.Image:
         draw.rectangle((x0, y0, x0 + slot - 8, bar_bottom), fill=_rgb(CLASS_COLOURS[digit_index]))
         draw.text((x0 + slot / 2 - 4, bar_bottom + 4), str(digit_index), fill=TEXT, font=small, anchor="mt")
         if digit_index == leader:
-            draw.text((x0 + slot / 2 - 4, y0 - 4), f"{probability:.0%}", fill=TEXT, font=small, anchor="mb")
+            draw.text((x0 + slot / 2 - 4, y0 - 4), explain.percent(probability), fill=TEXT, font=small, anchor="mb")
     draw.line((bar_left, bar_bottom, bar_right, bar_bottom), fill=TEXT, width=1)
     # The caption, as on the page.
     draw.text((MARGIN, HEIGHT - CAPTION_HEIGHT + 6), explain.step_caption(trace, t), fill=TEXT, font=large)

@@ -104,9 +104,10 @@ def input_spec(image: np.ndarray) -> dict:
 def _readout_bars(probabilities: np.ndarray) -> dict:
     """Bar properties for one step's readout: the leading digit outlined and labelled."""
     leader = int(np.argmax(probabilities))
-    text = [f"{p:.0%}" if d == leader else "" for d, p in enumerate(probabilities)]
+    text = [explain.percent(p) if d == leader else "" for d, p in enumerate(probabilities)]
     line_widths = [3 if d == leader else 0 for d in range(len(probabilities))]
-    return dict(y=probabilities, text=text, marker=dict(line=dict(width=line_widths)))
+    return dict(y=probabilities, text=text, customdata=[explain.percent(p) for p in probabilities],
+                marker=dict(line=dict(width=line_widths)))
 
 
 @dataclass(frozen=True)
@@ -248,13 +249,14 @@ def _playback_grid(style: PlaybackLayout, steps: int, units: int) -> tuple[dict,
 
 
 def settle_label(trace: Trace) -> str:
-    """The words on the settle line. An answer held since the blank rows above the ink (which every
-    image shares) decided nothing."""
+    """The words on the settle line, which say what "settles" means: from that step to the end
+    the readout's answer stays the same (model.trace.decision_step). An answer held from before
+    the ink is said as such: the ink did not decide it."""
     prediction, settle = int(trace.prediction), int(trace.decision_step)
     first_ink = first_inked_step(trace.inputs)
     if first_ink is not None and settle < first_ink:
-        return f"{prediction} since the blank rows:<br>nothing to settle "
-    return f"settles on {prediction}<br>at step {settle} "
+        return f"{prediction} from step {settle} to the end:<br>before the ink (row {first_ink}) "
+    return f"settles: {prediction} from<br>step {settle} to the end "
 
 
 def _animated_styles(trace: Trace, style: PlaybackLayout, on: dict, settle_left: bool) -> list[dict]:
@@ -268,12 +270,13 @@ def _animated_styles(trace: Trace, style: PlaybackLayout, on: dict, settle_left:
              showlegend=False),
         dict(name="readout", x=digits, marker=dict(color=CLASS_COLOURS[:classes], line=dict(color="#0e1117")),
              textposition="outside", textfont=dict(size=style.font_size + 2), constraintext="none",
-             cliponaxis=False, showlegend=False, hovertemplate="digit %{x}: %{y:.1%}<extra></extra>",
+             cliponaxis=False, showlegend=False, hovertemplate="digit %{x}: %{customdata}<extra></extra>",
              **on["readout"]),
         dict(name="step t", fill="toself", fillcolor="rgba(255, 176, 0, 0.28)", mode="lines",
              line=dict(color=HIGHLIGHT, width=2), hoverinfo="skip", showlegend=False, **on["curves"]),
         *(dict(name=str(digit), mode="lines", x0=1, dx=1, line=dict(color=CLASS_COLOURS[digit], width=3),
-               hovertemplate=f"digit {digit}, step %{{x}}: %{{y:.1%}}<extra></extra>", showlegend=False,
+               customdata=[explain.percent(p) for p in trace.step_probabilities[:, digit]],
+               hovertemplate=f"digit {digit}, step %{{x}}: %{{customdata}}<extra></extra>", showlegend=False,
                **on["curves"]) for digit in digits),
         dict(name="now", mode="markers+text", marker=dict(color=CLASS_COLOURS[:classes], size=11,
              line=dict(color="white", width=1.5)), textfont=dict(size=style.font_size + 2),
@@ -299,7 +302,7 @@ def _step_updates(trace: Trace, t: int, style: PlaybackLayout, show_ending: bool
     steps, size = trace.inputs.shape
     units = trace.hidden_states.shape[1]
     settle = int(trace.decision_step)
-    # Three decimals (the 0.1% the hover shows), rounded in float64 so that JSON writes 0.102 and
+    # Three decimals (the 0.1% that explain.percent shows in the hover), rounded in float64 so that JSON writes 0.102 and
     # not float32's 0.10199999809265137: these numbers are most of every frame.
     shown = np.round(trace.step_probabilities.astype(np.float64), 3)
     digits = range(shown.shape[1])
@@ -310,7 +313,7 @@ def _step_updates(trace: Trace, t: int, style: PlaybackLayout, show_ending: bool
     updates = [
         dict(type="scatter", x=unread_x, y=unread_y),
         dict(type="scatter", x=row_x, y=row_y),
-        dict(type="bar", **_readout_bars(shown[t - 1].tolist())),
+        dict(type="bar", **(_readout_bars(trace.step_probabilities[t - 1]) | dict(y=shown[t - 1].tolist()))),
         dict(type="scatter", x=[t - 0.45, t + 0.45, t + 0.45, t - 0.45, t - 0.45], y=[0, 0, 1.02, 1.02, 0]),
         *(dict(type="scatter", y=shown[:t, digit].tolist()) for digit in digits),  # at x = 1, 2, ...
         dict(type="scatter", x=[t] * len(digits), y=shown[t - 1].tolist(),

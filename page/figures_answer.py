@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from model.readout import Readout, pushes
-from model.trace import Trace, first_inked_step
+from model.trace import Trace, empty_rows, first_inked_step
 from page.explain import TOP_UNITS, percent
 from page.figures import CLASS_COLOURS, FONT, HIGHLIGHT, MUTED, STATE_COLOURSCALE, TEMPLATE
 from page.i18n import _
@@ -107,11 +107,14 @@ def _drawing_curves(fig: go.Figure, trace: Trace, every_step_trace: Trace | None
         fig.add_trace(go.Scatter(
             x=steps, y=model_trace.step_probabilities[:, final], name=label, mode="lines+markers",
             line=dict(color=colour, width=2.5, dash="dot"), marker=dict(symbol=symbol, size=6),
-            legendgroup="drawing", hovertemplate=f"{name}, p({final}): %{{y:.1%}}<extra></extra>"),
+            customdata=[percent(p) for p in model_trace.step_probabilities[:, final]], legendgroup="drawing",
+            hovertemplate=f"{name}, p({final}): %{{customdata}}<extra></extra>"),
             row=row, col=1)
     if first_ink is not None and first_ink > 1:  # after the traces: Plotly skips shapes on empty subplots
+        faint = empty_rows(trace.inputs) < first_ink - 1  # rows of faint ink, under the ink threshold
         fig.add_vrect(x0=0.5, x1=first_ink - 0.5, fillcolor=BLANK_SHADE, line_width=0, row=row, col=1,
-                      annotation=dict(text=_("blank rows"), font_color="#555"), annotation_position="top left")
+                      annotation=dict(text=_("before the ink") if faint else _("empty rows"), font_color="#555"),
+                      annotation_position="top left")
     fig.update_yaxes(_percent_axis(title_text=_("probability of {digit}").format(digit=final)), row=row, col=1)
 
 
@@ -156,7 +159,8 @@ def readout_figure(trace: Trace, readout: Readout, digit: int) -> go.Figure:
     fig.add_trace(go.Bar(x=probabilities, y=digits, orientation="h", name="probabilities",
                          marker_color=emphasis, text=[percent(p) if k == prediction else ""
                                                       for k, p in enumerate(probabilities)],
-                         textposition="auto", hovertemplate=_("digit %{y}: %{x:.1%}") + "<extra></extra>"),
+                         customdata=[percent(p) for p in probabilities], textposition="auto",
+                         hovertemplate=_("digit %{y}: %{customdata}") + "<extra></extra>"),
                   row=2, col=3)
     fig.add_trace(go.Bar(x=unit_numbers, y=share, name=f"V[{digit}] · h",
                          marker_color=np.where(share >= 0, "#d6604d", "#4393c3"),

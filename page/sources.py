@@ -11,7 +11,7 @@ from streamlit_drawable_canvas import st_canvas
 
 from model import config
 from model.data import MnistFileError, data_dir_from_env, load_mnist_if_available, to_unit_float
-from model.preprocess import to_model_input
+from model.preprocess import ink_extent, ink_intensity, strokes_extent, to_model_input, too_small
 from model.trace import LstmWeights
 from page import canvas_data, gallery, links
 from page.i18n import N_, _
@@ -30,6 +30,7 @@ class Source:
     label: int | None  # the true digit, for MNIST test digits
     name: str  # "drawing with 2 strokes", "test digit #12": what the run markers report (never translated)
     link: links.Link = links.Link()  # what a permalink needs to bring it back
+    too_small: bool = False  # drawn too small to read (model.preprocess.too_small): no digit is given
 
 
 @st.cache_resource(show_spinner=False)
@@ -58,9 +59,12 @@ def clear_canvas(generation: int) -> None:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def model_input(png: bytes) -> np.ndarray | None:
-    """The canvas PNG -> the 28 x 28 input (None: nothing drawn), once per distinct drawing."""
-    return to_model_input(canvas_data.decode_png(png))
+def model_input(png: bytes) -> tuple[np.ndarray | None, int]:
+    """The canvas PNG -> the 28 x 28 input (None: nothing drawn) and the ink's longer side in
+    canvas pixels, once per distinct drawing."""
+    rgba = canvas_data.decode_png(png)
+    image = to_model_input(rgba)
+    return image, (ink_extent(ink_intensity(rgba.astype(np.float32) / 255)) if image is not None else 0)
 
 
 def canvas_ui(linked: links.Drawing | None, compact: bool) -> tuple[bytes | None, int, tuple]:
@@ -98,15 +102,18 @@ def drawing_ui(compact: bool) -> Source:
     name = f"drawing with {count} stroke{'s' * (count != 1)}"
     if linked is not None and count in (0, len(linked.strokes)):
         return Source(linked.image, None, f"drawing with {len(linked.strokes)} strokes from a link",
-                      links.Link(drawing=linked))
+                      links.Link(drawing=linked), too_small(*strokes_extent(linked.strokes)))
     if png is None:
         return Source(None, None, name)
     try:
-        image = model_input(png)
+        image, extent = model_input(png)
     except ValueError as error:
         st.warning(_("That drawing could not be read ({error}). Clear the canvas and try again.").format(error=error))
         return Source(None, None, name)
-    return Source(image, None, name, links.Link(drawing=links.Drawing(strokes, image)) if strokes else links.Link())
+    # The brush the strokes were drawn with (the canvas says), else the slider's.
+    brush = strokes_extent(strokes)[1] or st.session_state.get("brush", config.DEFAULT_BRUSH)
+    return Source(image, None, name, links.Link(drawing=links.Drawing(strokes, image)) if strokes else links.Link(),
+                  image is not None and too_small(extent, brush))
 
 
 def new_gallery_page(page: int = 0) -> None:

@@ -55,7 +55,12 @@ class RoomSummary:
 def normalise_code(code) -> str:
     """A code as typed or linked ("abcd ", "ABCD") -> "ABCD"; ValueError if it cannot be one."""
     text = str(code or "").strip().upper()
-    if len(text) != CODE_LENGTH or any(letter not in CODE_ALPHABET for letter in text):
-        raise ValueError(f"“{str(code)[:12]}” is not a room code: a code is {CODE_LENGTH} letters, "
-                         "like the one on the presenter's screen.")
+    shown = str(code or "").strip()[:12]
+    if len(text) != CODE_LENGTH:
+        raise ValueError(f"“{shown}” is not a room code: a code is {CODE_LENGTH} letters, like the one on the "
+                         "presenter's screen.")
+    unused = sorted({letter for letter in text if letter not in CODE_ALPHABET})
+    if unused:
+        raise ValueError(f"“{shown}” is not a room code: codes use only the letters {' '.join(CODE_ALPHABET)}, "
+                         f"and {' and '.join(unused)} {'is' if len(unused) == 1 else 'are'} not among them.")
     return text

@@ -231,7 +231,8 @@ def send_ui(code: str, image: np.ndarray | None, strokes: int, analysis) -> None
                 room_count = ngettext("The room has {n} drawing.", "The room has {n} drawings.", count).format(n=count)
                 st.success(f"{sent} {room_count}", icon=":material/check_circle:")
         elif not drawn:
-            st.caption(_("Draw a digit first; then pick the digit you meant and send it."))
+            st.caption(_("Draw a digit first; then pick the digit you meant and send it.") if image is None else
+                       _("Draw the digit bigger first: a drawing too small to read is not sent."))
 
 
 def wall_ui(code: str, metrics: dict | None) -> None:

@@ -4,7 +4,17 @@ the LSTM, set against what the MNIST test set said (model/metrics.json).
 A drawing counts as read correctly when the readout's answer after the last row is the digit its
 author meant. Per step, the same comparison is made with the readout applied to h_t, as in
 metrics["readout_accuracy_per_step"]. A drawing "settles" at the first step from which the
-readout's answer no longer changes (model.trace.decision_step, the definition metrics.json uses).
+readout's answer stays the same to the last row (model.trace.decision_step, the definition
+metrics.json and the explorer page use); only drawings read as meant count as settling on their
+digit.
+
+The wall states something about the room only when it rests on enough drawings. A share of n
+drawings has a binomial standard error of at most 0.5 / sqrt(n): with MIN_ROOM_DRAWINGS = 25 that
+is 10 percentage points, so "half the room" means 30-70% at two standard errors, and below it
+the noise swamps the claim. A median settle step needs MIN_DIGIT_DRAWINGS = 5 drawings of one
+digit: the true median then lies between the smallest and the largest of them with probability
+1 - 2 * 0.5**5 = 94%, and one odd drawing cannot move the middle one far.
+
 The words are in the page's language (page/i18n.py, which imports nothing of the page).
 """
 
@@ -22,6 +32,8 @@ ROOM_COLOUR, MNIST_COLOUR, MUTED = "#d62728", "#1f77b4", "#9aa0a6"
 FONT = dict(family="Source Sans Pro, sans-serif", size=16)  # read from the back of a room
 TILE_SCALE = 4  # 28 px -> 112 px, pixels kept sharp
 HALF = 0.5
+MIN_ROOM_DRAWINGS = 25  # before a statement about the whole room (see the module docstring)
+MIN_DIGIT_DRAWINGS = 5  # drawings of one digit read as meant, before saying where they settle
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,12 @@ class WallNumbers:
     step_accuracy: np.ndarray | None  # (28,) share read as meant by the readout on h_t; None without drawings
     settle_steps: np.ndarray | None  # (N,) each drawing's settle step, in the summary's order
     meant: np.ndarray  # (N,) the digits meant
+    read: np.ndarray  # (N,) the readout's final answers
+
+    @property
+    def correct_mask(self) -> np.ndarray:
+        """(N,) whether each drawing's final reading is the digit meant."""
+        return self.read == self.meant
 
     @property
     def accuracy(self) -> float | None:
@@ -40,12 +58,13 @@ class WallNumbers:
 def wall_numbers(drawings: tuple[Drawing, ...] | list[Drawing]) -> WallNumbers:
     """Count, accuracy, accuracy per step and settle steps of a room's drawings."""
     meant = np.array([d.meant for d in drawings], dtype=int)  # (N,)
+    read = np.array([d.read for d in drawings], dtype=int)  # (N,)
     if len(drawings) == 0:
-        return WallNumbers(0, 0, None, None, meant)
+        return WallNumbers(0, 0, None, None, meant, read)
     step_predictions = np.stack([d.step_predictions for d in drawings]).astype(int)  # (N, T)
     one_hot = np.eye(CONFIG.classes)[step_predictions]  # (N, T, classes): decision_step takes scores
     return WallNumbers(len(drawings), int(sum(d.correct for d in drawings)),
-                       (step_predictions == meant[:, None]).mean(axis=0), decision_step(one_hot), meant)
+                       (step_predictions == meant[:, None]).mean(axis=0), decision_step(one_hot), meant, read)
 
 
 def first_step_at_least(accuracy_per_step, share: float) -> int | None:
@@ -54,21 +73,54 @@ def first_step_at_least(accuracy_per_step, share: float) -> int | None:
     return int(reached[0]) + 1 if len(reached) else None
 
 
+def _steps(values) -> str:
+    """A median (of MNIST's) as whole steps: "step 20", or "between steps 20 and 21" when it falls between two."""
+    low, high = int(np.floor(np.median(values))), int(np.ceil(np.median(values)))
+    if low == high:
+        return _("step {step}").format(step=low)
+    return _("between steps {low} and {high}").format(low=low, high=high)
+
+
+def _middle_steps(values) -> str:
+    """The median of whole steps as whole steps, from the drawings themselves: the middle one, or
+    "between" the two middle ones when they differ."""
+    ordered = np.sort(np.asarray(values))
+    middle = len(ordered) // 2
+    low, high = (ordered[middle], ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1], ordered[middle])
+    return (_("at step {step}").format(step=low) if low == high else
+            _("between steps {low} and {high}").format(low=low, high=high))
+
+
 def wall_sentences(numbers: WallNumbers, metrics: dict | None) -> list[str]:
-    """What the room's numbers say, each sentence computed from them (and from metrics.json)."""
+    """What the room's numbers say, each sentence computed from them (and from metrics.json), and
+    only when enough drawings stand behind it (MIN_ROOM_DRAWINGS, MIN_DIGIT_DRAWINGS)."""
     if numbers.drawings == 0:
         return []
     sentences = []
-    counts = np.bincount(numbers.meant, minlength=CONFIG.classes)
-    digit = int(np.argmax(counts))  # the room's most drawn digit; ties go to the smaller digit
-    own = numbers.settle_steps[numbers.meant == digit]
-    many = _("median of {n} drawings").format(n=len(own)) if len(own) > 1 else _("one drawing")
-    mnist_median = (metrics or {}).get("decision_step", {}).get("median_per_class", [None] * CONFIG.classes)[digit]
-    values = dict(digit=digit, step=f"{np.median(own):g}", steps=CONFIG.timesteps, many=many,
-                  mnist_step=f"{mnist_median:g}" if mnist_median else "")
-    sentences.append((_("Your room's {digit}s settle at step {step} of {steps} ({many}); MNIST's test {digit}s at "
-                        "step {mnist_step}.") if mnist_median else
-                      _("Your room's {digit}s settle at step {step} of {steps} ({many}).")).format(**values))
+    read_as_meant = numbers.meant[numbers.correct_mask]
+    counts = np.bincount(read_as_meant, minlength=CONFIG.classes)
+    digit = int(np.argmax(counts))  # the digit most often read as meant; ties go to the smaller digit
+    if counts[digit] >= MIN_DIGIT_DRAWINGS:
+        own = numbers.settle_steps[numbers.correct_mask & (numbers.meant == digit)]
+        mnist_median = ((metrics or {}).get("decision_step", {}).get("median_per_class")
+                        or [None] * CONFIG.classes)[digit]
+        values = dict(digit=digit, when=_middle_steps(own), steps=CONFIG.timesteps, count=len(own),
+                      mnist=_steps([mnist_median]) if mnist_median else "")
+        sentences.append((
+            _("Your room's {digit}s settle {when} of {steps}: from there to the last row, the readout's answer stays "
+              "{digit} (the middle of {count} drawings read as {digit}). MNIST's test {digit}s: {mnist}.")
+            if mnist_median else
+            _("Your room's {digit}s settle {when} of {steps}: from there to the last row, the readout's answer stays "
+              "{digit} (the middle of {count} drawings read as {digit}).")).format(**values))
+    if numbers.drawings < MIN_ROOM_DRAWINGS:
+        noise = 100 * HALF / np.sqrt(MIN_ROOM_DRAWINGS)  # a share's largest standard error, in points
+        sentences.append(ngettext(
+            "{n} drawing so far: the wall compares the whole room with MNIST from {least} drawings on (even then, "
+            "a share of the room is uncertain by about ±{noise:.0f} points).",
+            "{n} drawings so far: the wall compares the whole room with MNIST from {least} drawings on (even "
+            "then, a share of the room is uncertain by about ±{noise:.0f} points).", numbers.drawings).format(
+                n=numbers.drawings, least=MIN_ROOM_DRAWINGS, noise=noise))
+        return sentences
     room_half = first_step_at_least(numbers.step_accuracy, HALF)
     mnist_half = first_step_at_least(metrics["readout_accuracy_per_step"], HALF) if metrics else None
     if room_half is None:

@@ -22,7 +22,7 @@ import model.config
 import model.data
 from model.confidence import doubts, readout_energy
 from model.config import CONFIG, METRICS_PATH, MODEL_PATH
-from model.drawn_digits import random_drawing, render
+from model.drawn_digits import Drawing, random_drawing, render
 from model.not_digits import not_digit_set
 from model.preprocess import to_model_input
 from model.readout import take_apart
@@ -382,7 +382,7 @@ def a_blob() -> np.ndarray:
 
 
 def test_a_link_restores_the_drawing_and_a_shaky_answer_says_not_sure(metrics_for_this_model, weights):
-    strokes = ((40, np.array([[120, 140], [160, 140]], dtype=np.int16)),)
+    strokes = ((40, np.array([[60, 140], [220, 140]], dtype=np.int16)),)  # 5 brush widths: big enough
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.query_params["d"] = links.pack_drawing(links.Drawing(strokes, a_blob()))
     at.query_params["view"] = "step"
@@ -409,3 +409,26 @@ def test_a_link_to_a_test_digit_opens_the_gallery_on_it(mnist, metrics_for_this_
     assert not at.exception
     assert markers(at)[0]["source"] == "test digit #1234"
     assert any(f"True label: {int(mnist.test_labels[1234])}" in markdown.value for markdown in at.markdown)
+
+
+@pytest.mark.parametrize("brush", [8, 22, 40])
+def test_a_dot_gets_no_digit_and_no_percentage(app, brush):
+    """Preprocessing alone would blow a dot up into a disc and read it as 0 at 95%."""
+    app.session_state["brush"] = brush
+    draw(app, render(Drawing(0, [[(140.0, 140.0)]], brush)))
+    assert not app.exception and prediction(app) is None
+    (card,) = [metric for metric in app.metric if metric.label == explain.TOO_SMALL_HEADLINE]
+    assert card.value == "–" and card.proto.delta == "draw it bigger"
+    assert any(markdown.value == explain.too_small_words() for markdown in app.markdown)
+    assert not any(re.search(r"\d+(\.\d)?%", markdown.value) for markdown in app.markdown)
+
+
+def test_a_digit_just_big_enough_is_read(app):
+    """At MIN_BRUSH_WIDTHS brush widths tall, the card gives a digit (the boundary, from the other side)."""
+    from model.preprocess import MIN_BRUSH_WIDTHS
+
+    brush = model.config.DEFAULT_BRUSH
+    half = (MIN_BRUSH_WIDTHS * brush - brush) / 2 + 1  # the ink spans a pixel more than the minimum
+    draw(app, render(Drawing(1, [[(140.0, 140.0 - half), (140.0, 140.0 + half)]], brush)))
+    assert prediction(app) is not None
+    assert not [metric for metric in app.metric if metric.label == explain.TOO_SMALL_HEADLINE]

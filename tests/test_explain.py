@@ -10,9 +10,9 @@ import pytest
 from model.config import CONFIG, RowLstmConfig
 from model.drawn_digits import random_drawing, render
 from model.network import build_model
-from model.preprocess import to_model_input
+from model.preprocess import INK_THRESHOLD, to_model_input
 from model.readout import take_apart
-from model.trace import Trace, trace
+from model.trace import Trace, empty_rows, first_inked_step, trace
 from page import explain, gallery
 
 STEPS, UNITS, CLASSES = CONFIG.timesteps, CONFIG.units, CONFIG.classes
@@ -31,9 +31,21 @@ def test_step_numbers_quote_the_trace(weights):
         float(np.abs(steps.cell_states[0]).mean()))  # c_0 = 0
 
 
-def test_percent_never_rounds_up_to_certainty():
-    assert explain.percent(0.12345) == "12.3%"
-    assert explain.percent(0.99995) == "over 99.9%"
+@pytest.mark.parametrize("probability, words", [
+    (0.12345, "12.3%"), (0.999, "99.9%"), (0.9991, "over 99.9%"), (0.99995, "over 99.9%"), (1.0, "over 99.9%"),
+    (0.001, "0.1%"), (0.0004, "under 0.1%"), (0.0, "0.0%"),
+])
+def test_percent_is_one_rule_that_never_rounds_to_certainty(probability, words):
+    assert explain.percent(probability) == words
+
+
+def test_card_caption_and_bars_round_a_near_certainty_the_same_way():
+    """The issue's case: the caption said "7, 100%" while the card said "over 99.9%"."""
+    sure = fake_trace(5, {1: (1, 0.3), 9: (7, 0.99996)})
+    card = explain.verdict(sure.probabilities, int(sure.decision_step), STEPS)
+    caption = explain.step_caption(sure, STEPS)
+    assert card.words == "over 99.9% probability" and caption.endswith("the readout says 7, over 99.9%")
+    assert "100%" not in caption and "100.0%" not in caption
 
 
 def test_equations_quote_their_numbers(weights):
@@ -46,9 +58,9 @@ def test_equations_quote_their_numbers(weights):
 
 @pytest.mark.parametrize("top, settle, sure, words", [
     (0.981, 12, True, "98.1% probability"),
-    (0.55, 12, False, "maybe 7 (55%) or 2 (40%)"),
-    (0.79, 3, False, "maybe 7 (79%)"),
-    (0.95, 26, False, "7 (95%), but only since row 26 of 28"),
+    (0.55, 12, False, "maybe 7 (55.0%) or 2 (40.0%)"),
+    (0.79, 3, False, "maybe 7 (79.0%)"),
+    (0.95, 26, False, "7 (95.0%), but only since row 26 of 28"),
     (0.95, 24, True, "95.0% probability"),
 ])
 def test_verdict_is_unsure_for_low_or_late_answers(top, settle, sure, words):
@@ -68,7 +80,7 @@ def test_verdict_is_unsure_for_an_answer_unlike_the_training_digits():
     familiar = explain.verdict(probabilities, 12, 28, energy=7.0, energy_floor=6.0)
     unfamiliar = explain.verdict(probabilities, 12, 28, energy=5.0, energy_floor=6.0)
     assert familiar.sure and not unfamiliar.sure
-    assert unfamiliar.headline == "Not sure" and unfamiliar.words == "2 (95%), but this looks unlike the digits it learned from"
+    assert unfamiliar.headline == "Not sure" and unfamiliar.words == "2 (95.0%), but this looks unlike the digits it learned from"
     assert explain.verdict(probabilities, 12, 28, energy=5.0).sure  # no floor measured: no energy test
 
 
@@ -84,15 +96,18 @@ def test_step_caption_names_the_row_and_the_leader(weights):
     steps = trace(np.eye(CONFIG.image_size, dtype=np.float32), weights)
     leader = int(steps.step_probabilities[15].argmax())
     assert explain.step_caption(steps, 16) == (
-        f"Step 16: reading row 16 - the readout says {leader}, {steps.step_probabilities[15, leader]:.0%}")
+        f"Step 16: reading row 16 - the readout says {leader}, {explain.percent(steps.step_probabilities[15, leader])}")
 
 
 def fake_trace(first_ink: int, answers: dict[int, tuple[int, float]], steps: int = STEPS,
-               units: int = 4) -> Trace:
-    """A trace whose rows are blank above `first_ink` and whose readout says, from each step in
-    `answers` (1-based) on, the digit given with the probability given (the rest shared out)."""
+               units: int = 4, faint_from: int | None = None) -> Trace:
+    """A trace whose rows are empty above `first_ink` (or, from row `faint_from` on, hold faint ink
+    under the page's threshold) and whose readout says, from each step in `answers` (1-based) on,
+    the digit given with the probability given (the rest shared out)."""
     inputs = np.zeros((steps, CONFIG.features), dtype=np.float32)
     inputs[first_ink - 1:, 10:18] = 1.0
+    if faint_from is not None:
+        inputs[faint_from - 1:first_ink - 1, 12:16] = INK_THRESHOLD / 2
     probabilities = np.empty((steps, CLASSES), dtype=np.float32)
     current = None
     for t in range(1, steps + 1):
@@ -138,22 +153,63 @@ def test_drawing_story_tells_the_trace(first_ink, wrong_step, wrong_digit, wrong
     story = explain.drawing_story(fake_trace(first_ink, {
         1: (1, 0.4), first_ink: (final, 0.3), wrong_step: (wrong_digit, wrong_p), settle: (final, 0.97)}))
     assert story.startswith(f"**Your {final}** (97.0% at step {STEPS}).")
-    assert f"Rows 1 to {first_ink - 1} are blank, so up to step {first_ink - 1}" in story
+    assert (f"Rows 1 to {first_ink - 1} are empty, so up to step {first_ink - 1} the readout says what it says "
+            f"for every image: 1.") in story
     assert f"answer went {final} → {wrong_digit} → {final}" in story
     assert f"At step {wrong_step} the readout said {wrong_digit} ({wrong_p:.1%})" in story
-    assert (f"settled on **{final}** at step {settle}, {settle - first_ink} rows after the ink starts "
-            f"(row {first_ink}), with {STEPS - settle} rows still to read") in story
+    assert (f"settled on **{final}** at step {settle} (from that step to the last row, its answer stays the "
+            f"same), {settle - first_ink} rows after the ink starts (row {first_ink}), with {STEPS - settle} "
+            f"rows still to read") in story
 
 
-def test_an_answer_held_since_the_blank_rows_settles_nothing():
+def test_faint_ink_above_the_threshold_is_not_called_blank():
+    """The issue's case: rows of faint ink read as 5 were called blank, "what it says for every image"."""
+    faint = fake_trace(8, {1: (1, 0.3), 3: (0, 0.4), 6: (5, 0.5), 8: (7, 0.6), 15: (7, 0.99)}, faint_from=6)
+    assert (empty_rows(faint.inputs), first_inked_step(faint.inputs)) == (5, 8)
+    story = explain.drawing_story(faint)
+    assert "Rows 1 to 5 are empty, so up to step 5 the readout says what it says for every image: 1 → 0." in story
+    assert ("Rows 6 to 7 hold only faint ink, under 10% of the brightest pixel (the edge of the scaled "
+            "drawing); there the readout says 5.") in story
+    assert "every image: 1 → 0 → 5" not in story
+
+
+def test_the_empty_rows_answers_are_those_of_a_blank_canvas(weights):
+    """A digit: over its empty rows, the readout says what it says for a blank canvas, step by step."""
+    blank = trace(np.zeros((STEPS, CONFIG.features), np.float32), weights)
+    assert first_inked_step(blank.inputs) is None and empty_rows(blank.inputs) == STEPS
+    assert explain.settle_sentence(blank) == "There is no ink in this image (no pixel reaches 10% of full ink)."
+    drawn = trace(to_model_input(render(random_drawing(7, np.random.default_rng(3)))), weights)
+    empty = empty_rows(drawn.inputs)
+    assert empty >= 1
+    blank_answers = " → ".join(str(int(d)) for i, d in enumerate(blank.step_predictions[:empty])
+                               if i == 0 or d != blank.step_predictions[i - 1])
+    np.testing.assert_allclose(drawn.step_probabilities[:empty], blank.step_probabilities[:empty], atol=1e-6)
+    story = explain.drawing_story(drawn)
+    rows = "Row 1 is" if empty == 1 else f"Rows 1 to {empty} are"
+    assert f"{rows} empty, so up to step {empty} the readout says what it says for every image: {blank_answers}." \
+        in story
+
+
+def test_an_answer_held_from_before_the_ink_is_said_so_with_settle_defined():
     one = fake_trace(5, {1: (1, 0.3), 9: (1, 0.99)})
     assert one.decision_step == 1
     sentence = explain.settle_sentence(one)
-    assert sentence.startswith("The readout said **1** before it met any ink")
-    assert "rows 1 to 4 are blank" in sentence
-    assert "nothing to settle" in sentence and "settled on" not in sentence
+    assert sentence.startswith("The readout **settles** on an answer at the step from which its answer stays "
+                               "the same to the last row.")
+    assert "Yours says **1** from step 1, before the ink starts (row 5), and the ink never changed it." in sentence
+    assert "nothing to settle" not in sentence and "blank" not in sentence
     at_the_ink = explain.settle_sentence(fake_trace(5, {1: (1, 0.3), 5: (4, 0.9)}))
-    assert "settled on **4** at step 5, at the first inked row itself" in at_the_ink
+    assert "settled on **4** at step 5 (from that step to the last row, its answer stays the same), at the " \
+        "first inked row itself" in at_the_ink
+
+
+def test_a_late_decider_settles_late_and_is_unsure():
+    late = fake_trace(5, {1: (1, 0.3), 5: (4, 0.7), 26: (9, 0.9)})
+    assert late.decision_step == 26
+    assert "settled on **9** at step 26" in explain.settle_sentence(late)
+    assert "21 rows after the ink starts (row 5), with 2 rows still to read" in explain.settle_sentence(late)
+    card = explain.verdict(late.probabilities, 26, STEPS)
+    assert not card.sure and card.words == "9 (90.0%), but only since row 26 of 28"
 
 
 def test_gallery_pointer_names_real_gallery_kinds_and_the_threshold():
@@ -171,8 +227,13 @@ def test_two_models_story_compares_them():
     assert (f"Halfway (step {STEPS // 2}), the last-step model gives your 7 60.0%, the every-step model "
             "80.0%") in story
     assert "the last-step model settles at step 14, the every-step model settles at step 9" in story
-    held = explain.two_models_story(last_step, fake_trace(5, {1: (7, 0.3), 9: (7, 0.8)}))  # 7 from step 1
-    assert "the every-step model has said 7 since the blank rows: nothing to settle" in held
+    held = explain.two_models_story(last_step, fake_trace(5, {1: (7, 0.11), 3: (7, 0.45), 9: (7, 0.8)}))
+    assert ("the every-step model says 7 from step 1, as it does for every image over the empty rows (at 11.0% "
+            "to 45.0%), and the ink never changed it") in held
+    assert "nothing to settle" not in held
+    faint = fake_trace(8, {1: (1, 0.3), 6: (7, 0.4)}, faint_from=5)
+    assert "says 7 from step 6, in the faint rows above the ink (row 8)" in \
+        explain.two_models_story(last_step, faint)
     disagree = explain.two_models_story(last_step, fake_trace(5, {1: (1, 0.3), 9: (2, 0.7)}))
     assert "They disagree at the end: the last-step model says 7 (99.0%), the every-step model 2 (70.0%)" \
         in disagree
@@ -206,7 +267,8 @@ def test_final_output_words_quote_the_curves(shift):
     for number in (m["probe_accuracy_per_step"]["h"][half - 1], m["readout_accuracy_per_step"][half - 1],
                    m["chance_accuracy"]):
         assert f"{number:.1%}" in words
-    assert f"settles only at step {m['decision_step']['median']:.0f}" in words
+    assert (f"settles (stays the same from then to the last row) only at step "
+            f"{m['decision_step']['median']:.0f}") in words
     assert "within 0.4 points of $h_t$ at every step" in words
 
 
@@ -239,7 +301,16 @@ def test_probe_definition_counts_from_metrics():
     assert "the 1,234 training digits" in explain.probe_definition(m)
     assert "fresh logistic regression" in explain.probe_definition({})
     m["probe_accuracy_per_step"]["method"] = "L-BFGS to convergence"
-    assert explain.probe_definition(m).endswith("(Fitted as: L-BFGS to convergence.)")
+    assert explain.probe_definition(m).endswith("(Fitted as: L-BFGS to convergence.) In plain words: *L-BFGS* "
+                                                "is a standard method that adjusts the weights step by step "
+                                                "until the fit stops improving.")
+    assert "In plain words" not in explain.probe_definition(metrics())
+
+
+def test_names_get_a_plain_gloss():
+    for words in (explain.names_words(), explain.original_code_words()):
+        assert "skflow" in words and "Scikit Flow" in words
+        assert "aymericdamien" in words and "Aymeric Damien" in words
 
 
 def test_original_code_words_follow_the_config():

@@ -11,7 +11,7 @@ from model.config import CONFIG
 from model.drawn_digits import random_drawing, render
 from model.preprocess import to_model_input
 from model.trace import trace
-from page import figures
+from page import explain, figures
 
 STEPS, UNITS, CLASSES = CONFIG.timesteps, CONFIG.units, CONFIG.classes
 
@@ -45,7 +45,7 @@ def test_input_figure_shows_every_pixel(seven):
     assert fig.layout.yaxis.range == (STEPS - 0.5, -0.5)  # row 1 at the top, as on the canvas
 
 
-def test_playback_has_one_named_frame_per_step(playback):
+def test_playback_has_one_named_frame_per_step(playback, seven):
     assert [frame.name for frame in playback.frames] == [str(t) for t in range(1, STEPS + 1)]
     slider = playback.layout.sliders[0]
     assert [list(step.args[0]) for step in slider.steps] == [[str(t)] for t in range(1, STEPS + 1)]
@@ -55,9 +55,9 @@ def test_playback_has_one_named_frame_per_step(playback):
         assert by_name(playback, name)[field] == first[name][field]
     assert (by_name(playback, "7").x0, by_name(playback, "7").dx) == (1, 1)
     assert [by_name(playback, f"h_{t}").visible for t in range(1, STEPS + 1)] == [True] + [False] * (STEPS - 1)
-    leader = int(np.argmax(first["readout"].y))
+    leader = int(np.argmax(seven.step_probabilities[0]))
     assert playback.layout.title.text == f"Step 1: reading row 1 - the readout says {leader}, " \
-        f"{max(first['readout'].y):.0%}"
+        f"{explain.percent(seven.step_probabilities[0, leader])}"
 
 
 @pytest.mark.parametrize("t", [1, 9, STEPS])
@@ -87,9 +87,9 @@ def test_each_frame_readout_is_a_distribution_with_its_leader_outlined(playback,
         # Sent to three decimals, the 0.1% the hover shows: each bar within half of that.
         np.testing.assert_allclose(probabilities, seven.step_probabilities[t - 1], rtol=0, atol=5e-4 + 1e-9)
         assert probabilities.sum() == pytest.approx(1.0, abs=CLASSES * 5e-4)
-        leader = int(np.argmax(probabilities))
+        leader = int(np.argmax(seven.step_probabilities[t - 1]))  # the caption's leader, unrounded
         assert [width > 0 for width in bars.marker.line.width] == [d == leader for d in range(CLASSES)]
-        assert bars.text[leader].endswith("%")
+        assert bars.text[leader] == explain.percent(seven.step_probabilities[t - 1, leader])
 
 
 def test_curves_reach_step_t_only_and_the_ending_waits_for_its_step(playback, seven):
@@ -132,11 +132,22 @@ def settle_label(fig) -> str:
     return [text for text in frame_traces(fig, STEPS)["settles"].text if text][0]
 
 
-def test_an_answer_held_since_the_blank_rows_is_not_called_settled(seven):
+def test_the_settle_label_says_what_settling_means(seven):
     assert settle_label(figures.playback_figure(seven)).startswith(
-        f"settles on 7<br>at step {int(seven.decision_step)}")
+        f"settles: 7 from<br>step {int(seven.decision_step)} to the end")
     one = fake_trace(5, {1: (1, 0.3), 9: (1, 0.99)})  # ink from row 5; "1" from step 1 on
-    assert settle_label(figures.playback_figure(one)).startswith("1 since the blank rows:<br>nothing to settle")
+    assert settle_label(figures.playback_figure(one)).startswith("1 from step 1 to the end:<br>before the ink (row 5)")
+
+
+def test_bars_and_curves_hover_with_the_pages_percentages(seven):
+    fig = figures.playback_figure(seven, start_step=STEPS)
+    bars = [trace_ for trace_ in fig.data if trace_.name == "readout"][0]
+    assert list(bars.customdata) == [explain.percent(p) for p in seven.step_probabilities[-1]]
+    assert "%{customdata}" in bars.hovertemplate and "%{y" not in bars.hovertemplate
+    leader = int(seven.prediction)
+    assert bars.text[leader] == explain.percent(seven.step_probabilities[-1, leader])
+    curve = [trace_ for trace_ in fig.data if trace_.name == str(leader)][0]
+    assert list(curve.customdata) == [explain.percent(p) for p in seven.step_probabilities[:, leader]]
 
 
 def test_playback_is_lean_and_plays_in_the_browser(playback):

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from model.drawn_digits import Drawing, render
-from model.preprocess import DIGIT_BOX, FIELD, to_model_input
+from model.preprocess import DIGIT_BOX, FIELD, strokes_extent, to_model_input
 
 SEVEN = [[(60.0, 50.0), (200.0, 50.0), (110.0, 240.0)]]
 
@@ -92,3 +92,56 @@ def test_ink_colour_and_background_do_not_matter():
 def test_bad_input_raises_value_error(bad, message):
     with pytest.raises(ValueError, match=message):
         to_model_input(bad)
+
+
+# --- Too small to read ---------------------------------------------------------------------
+
+def test_ink_extent_is_the_longer_side_of_the_ink():
+    from model.preprocess import ink_extent
+
+    ink = np.zeros((280, 280), np.float32)
+    assert ink_extent(ink) == 0
+    ink[100:160, 120:140] = 1.0  # 60 tall, 20 wide
+    ink[10, 10] = 0.05  # under the threshold: not ink
+    assert ink_extent(ink) == 60
+
+
+@pytest.mark.parametrize("brush", [8, 22, 40])
+def test_a_dot_is_too_small_at_every_brush(brush):
+    from model.preprocess import ink_extent, ink_intensity, too_small
+
+    dot = render(Drawing(0, [[(140.0, 140.0)]], brush)).astype(np.float32) / 255
+    assert to_model_input(dot) is not None  # preprocessing alone would blow it up into a disc
+    assert too_small(ink_extent(ink_intensity(dot)), brush)
+    assert too_small(*strokes_extent([(brush, np.array([[140, 140]]))]))
+
+
+@pytest.mark.parametrize("brush", [8, 22, 40])
+def test_the_boundary_is_three_brush_widths(brush):
+    """At MIN_BRUSH_WIDTHS widths a drawing is read; a pixel less, it is too small."""
+    from model.preprocess import MIN_BRUSH_WIDTHS, too_small
+
+    assert not too_small(MIN_BRUSH_WIDTHS * brush, brush)
+    assert too_small(MIN_BRUSH_WIDTHS * brush - 1, brush)
+
+
+def test_a_tiny_seven_is_too_small_and_a_normal_one_is_not():
+    """The issue's case: a tiny 7 at the default brush became a blob read as 8."""
+    from model.config import DEFAULT_BRUSH
+    from model.preprocess import ink_extent, ink_intensity, too_small
+
+    for height, small in ((40, True), (120, False)):
+        seven = [[(140 - height / 3, 140 - height / 2), (140 + height / 3, 140 - height / 2),
+                  (140, 140 + height / 2)]]
+        rgba = render(Drawing(7, seven, DEFAULT_BRUSH)).astype(np.float32) / 255
+        extent = ink_extent(ink_intensity(rgba))
+        assert abs(extent - (height + DEFAULT_BRUSH)) <= 2
+        assert too_small(extent, DEFAULT_BRUSH) is small
+        strokes = [(DEFAULT_BRUSH, np.round(np.array(seven[0])).astype(np.int16))]
+        assert too_small(*strokes_extent(strokes)) is small  # a link's strokes give the same answer
+
+
+def test_strokes_extent_spans_every_stroke_plus_the_widest_brush():
+    strokes = [(10, np.array([[0, 0], [30, 5]])), (20, np.array([[50, 100]]))]
+    assert strokes_extent(strokes) == (120.0, 20.0)  # y from 0 to 100, plus the 20 px brush
+    assert strokes_extent([]) == (0.0, 0.0)

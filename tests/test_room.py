@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_app import APP, png_data_url
 
-from model.drawn_digits import random_drawing, render
+from model.drawn_digits import Drawing, random_drawing, render
 from page import links
 from room import store
 
@@ -138,3 +138,19 @@ def test_an_expired_room_on_the_wall_warns_instead_of_breaking(rooms):
         connection.execute(store.rooms.update().values(expires_at=0))
     at = page(room=code, view="wall")
     assert f"There is no room {code}" in warnings(at) and not at.exception
+
+
+def test_a_drawing_too_small_to_read_is_not_sent(rooms):
+    """A dot gets no digit on the card, and Send stays off: the room never holds it."""
+    code = rooms.create_room().code
+    at = page(room=code)
+    dot = ((BRUSH, np.array([[140, 140]])),)
+    (canvas,) = at.get("bidi_component")
+    at.session_state[canvas.key] = {"drawing": {"raw": links.canvas_drawing(dot, "#ffffff"),
+                                                "data": png_data_url(render(Drawing(0, [[(140.0, 140.0)]], BRUSH)))},
+                                    "backgroundFit": None}
+    at.run()
+    assert metric(at, "Too small to read") == "–"
+    assert at.button(key="room_send_button").disabled
+    assert any("Draw the digit bigger" in caption.value for caption in at.caption)
+    assert rooms.room_status(code).drawings == 0
