@@ -129,7 +129,7 @@ def result_ui(analysis: Trace | None, label: int | None, compact: bool, weights:
     drawing too small to read gets no digit and no percentage, only a request to draw bigger."""
     if too_small:
         with st.container(key="prediction"):
-            st.metric(explain.TOO_SMALL_HEADLINE, "–", "draw it bigger", delta_color="off", delta_arrow="off",
+            st.metric(_(explain.TOO_SMALL_HEADLINE), "–", _("draw it bigger"), delta_color="off", delta_arrow="off",
                       border=True)
         st.markdown(explain.too_small_words())
         return

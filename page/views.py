@@ -11,33 +11,37 @@ import streamlit as st
 
 from model import config
 from model.trace import LstmWeights, Trace
-from page import answer_view, explain, export, figures, links
+from page import answer_view, explain, export, figures, i18n, links
 from page.chart_spec import ChartSpec
+from page.i18n import N_, _
 from page.layouts import Slots
 from page.metrics_check import MetricsCheck
 
 SPEEDS_MS, DEFAULT_SPEED_MS = (50, 100, 200, 400, 800), 200  # 200 ms per row: one person can follow
 PRESENT_SPEED_MS = 400  # a room, listening to the speaker too, needs twice as long
-SECTIONS = (":material/play_circle: Row by row", ":material/center_focus_strong: One step up close",
-            ":material/help: Why logistic regression? Why the final output?",
-            ":material/output: From the last output to a digit")
+SECTIONS = (N_(":material/play_circle: Row by row"), N_(":material/center_focus_strong: One step up close"),
+            N_(":material/help: Why logistic regression? Why the final output?"),
+            N_(":material/output: From the last output to a digit"))  # shown with _()
 PLOT = figures.PLOT
 
 
-# Figures are cached per input (the image and the model file's sha256) and settings, so that a
-# rerun that changes neither (a speed, a tab, a toggle) sends them again without building them.
+# Figures are cached per input (the image and the model file's sha256), settings and language (their
+# words), so that a rerun that changes none of them (a speed, a tab, a toggle) sends them again
+# without building them.
 # One playback figure holds about 0.6 MB of Python objects: a few dozen cover the sessions that
 # are changing settings right now, without growing a classroom server's memory.
 @st.cache_resource(max_entries=24, show_spinner=False)
 def playback(image: np.ndarray, sha256: str, frame_ms: int, mode: str, show_ending: bool, start_step: int,
-             _analysis: Trace):
+             lang: str, _analysis: Trace):
     # Sent as it is, without Plotly's checks on every stroke: see chart_spec.py.
-    return ChartSpec(figures.playback_spec(_analysis, frame_ms, mode, show_ending, start_step))
+    with i18n.language(lang):
+        return ChartSpec(figures.playback_spec(_analysis, frame_ms, mode, show_ending, start_step))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def step_up_close(image: np.ndarray, sha256: str, t: int, _analysis: Trace):
-    return ChartSpec(figures.step_spec(_analysis, t))
+def step_up_close(image: np.ndarray, sha256: str, t: int, lang: str, _analysis: Trace):
+    with i18n.language(lang):
+        return ChartSpec(figures.step_spec(_analysis, t))
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,8 @@ def views_ui(inputs: ViewInputs) -> links.Link:
     """The analysis tabs; only the open one is computed and drawn. Returns the link to what is
     on screen, with the open view."""
     with inputs.slots.views:
-        playback_tab, step_tab, why_tab, readout_tab = st.tabs(SECTIONS, key="section", on_change="rerun")
+        playback_tab, step_tab, why_tab, readout_tab = st.tabs([_(name) for name in SECTIONS], key="section",
+                                                               on_change="rerun")
     view = links.VIEWS[[playback_tab.open, step_tab.open, why_tab.open, readout_tab.open].index(True)]
     link = replace(inputs.link, view=view)
     if playback_tab.open:
@@ -82,13 +87,19 @@ def views_ui(inputs: ViewInputs) -> links.Link:
 def share_ui(analysis: Trace, source_name: str, link: links.Link) -> None:
     """A link to what is on screen, to copy, and the playback and the numbers to take away."""
     address = f"{(st.context.url or '').split('?')[0]}?{urlencode(links.to_query(link))}"
-    with st.popover(":material/share: Link, GIF, data", key="share", width="stretch"):
-        st.caption("A link to this digit, view and layout (copy it with the icon on the right):")
+    lang = i18n.current()  # the downloads are made after this run, outside its language context
+
+    def gif() -> bytes:
+        with i18n.language(lang):
+            return export.playback_gif(analysis)
+
+    with st.popover(_(":material/share: Link, GIF, data"), key="share", width="stretch"):
+        st.caption(_("A link to this digit, view and layout (copy it with the icon on the right):"))
         st.code(address, language=None, wrap_lines=True)
-        st.download_button("Download GIF of the playback", lambda: export.playback_gif(analysis),
+        st.download_button(_("Download GIF of the playback"), gif,
                            file_name="row-lstm-playback.gif", mime="image/gif", icon=":material/gif_box:",
                            on_click="ignore", key="download_gif")
-        st.download_button("Download data (JSON: probabilities, gates, h_t per step)",
+        st.download_button(_("Download data (JSON: probabilities, gates, h_t per step)"),
                            lambda: export.trace_json(analysis, source_name), file_name="row-lstm-trace.json",
                            mime="application/json", icon=":material/download:", on_click="ignore",
                            key="download_data")
@@ -97,43 +108,45 @@ def share_ui(analysis: Trace, source_name: str, link: links.Link) -> None:
 def playback_ui(inputs: ViewInputs) -> None:
     analysis, slots = inputs.analysis, inputs.slots
     if analysis is None:
-        st.info("The row-by-row playback appears here once there is a digit to read.")
+        st.info(_("The row-by-row playback appears here once there is a digit to read."))
         return
     steps = config.CONFIG.timesteps
     if slots.controls is not None:  # a narrow column of its own: one control under the other
         speed_column = ending_column = share_column = slots.controls
     else:
         speed_column, ending_column, share_column = st.columns([2, 1.2, 1.3], vertical_alignment="bottom")
-    frame_ms = speed_column.select_slider("Playback speed (ms per step)", SPEEDS_MS,
+    frame_ms = speed_column.select_slider(_("Playback speed (ms per step)"), SPEEDS_MS,
                                           PRESENT_SPEED_MS if slots.mode == "present" else DEFAULT_SPEED_MS,
                                           key="speed")
-    show_ending = ending_column.toggle("Show the ending", key="show_ending",
-                                       help="Draw every step's readout, faint, from the start")
+    show_ending = ending_column.toggle(_("Show the ending"), key="show_ending",
+                                       help=_("Draw every step's readout, faint, from the start"))
     with share_column:
         share_ui(analysis, inputs.source_name, inputs.link)
     if slots.mode == "desktop":
-        st.caption(f"Press ▶ Play under the chart, or drag its slider. At step t the LSTM has read rows 1…t. "
-                   f"The readout is applied to every $h_t$, though trained on $h_{{{steps}}}$ only.")
-    figure = playback(inputs.image, inputs.sha256, frame_ms, slots.mode, show_ending, inputs.start_step, analysis)
+        st.caption(_("Press ▶ Play under the chart, or drag its slider. At step t the LSTM has read rows 1…t. "
+                     "The readout is applied to every $h_t$, though trained on $h_{{{last}}}$ only.").format(
+                         last=steps))
+    figure = playback(inputs.image, inputs.sha256, frame_ms, slots.mode, show_ending, inputs.start_step,
+                      i18n.current(), analysis)
     st.plotly_chart(figure, key="playback", theme=None,
                     config=PLOT["config"] | {"displayModeBar": slots.mode == "desktop"})
 
 
 def step_ui(analysis: Trace | None, image, sha256: str) -> None:
     if analysis is None:
-        st.info("Gates and states of any one step appear here once there is a digit to read.")
+        st.info(_("Gates and states of any one step appear here once there is a digit to read."))
         return
     steps = config.CONFIG.timesteps
     figure_column, equation_column = st.columns([1, 1], gap="large")
-    t = equation_column.slider("Step t", 1, steps, steps // 2, key="step")
+    t = equation_column.slider(_("Step t"), 1, steps, steps // 2, key="step")
     numbers = explain.step_numbers(analysis, t)
-    figure_column.plotly_chart(step_up_close(image, sha256, t, analysis), **PLOT)
+    figure_column.plotly_chart(step_up_close(image, sha256, t, i18n.current(), analysis), **PLOT)
     with equation_column:
-        st.markdown(f"At step {t} the LSTM reads row {t} ({numbers['ink']:.1f} pixels' worth of "
-                    f"ink) and updates all {numbers['units']} units at once. On the right, this "
-                    "step's numbers:")
+        st.markdown(_("At step {t} the LSTM reads row {t} ({ink:.1f} pixels' worth of ink) and updates all "
+                      "{units} units at once. On the right, this step's numbers:").format(
+                          t=t, ink=numbers["ink"], units=numbers["units"]))
         st.latex(explain.step_equations(numbers))
-        st.caption("Gates: :green[teal] above one half (open), :orange[amber] below. States: "
-                   ":red[red] positive, :blue[blue] negative. σ squashes to 0…1; ⊙ multiplies unit "
-                   "by unit. W, U and b hold the four gates side by side, in Keras's order i, f, g, "
-                   f"o. V and $b_V$ are the readout, trained on $h_{{{steps}}}$ alone.")
+        st.caption(_("Gates: :green[teal] above one half (open), :orange[amber] below. States: "
+                     ":red[red] positive, :blue[blue] negative. σ squashes to 0…1; ⊙ multiplies unit "
+                     "by unit. W, U and b hold the four gates side by side, in Keras's order i, f, g, "
+                     "o. V and $b_V$ are the readout, trained on $h_{{{last}}}$ alone.").format(last=steps))
