@@ -15,6 +15,7 @@ import streamlit as st
 st.set_page_config(page_title="Row-LSTM Explorer", page_icon=":material/table_rows:", layout="wide")
 
 import html  # noqa: E402 (set_page_config goes first)
+import json  # noqa: E402
 from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -77,6 +78,12 @@ def language_ui() -> str:
     i18n.use(st.session_state.lang)
     st.session_state.lang_shown = st.session_state.lang
     st.set_page_config(page_title=_("Row-LSTM Explorer"))
+    # The document's language, for screen readers' voices and the browser's fonts (WCAG 3.1.1), set
+    # by a script in a container that takes no room on the page.
+    st.html("<style>div:has(> .st-key-page_language) { display: none; }</style>")  # the wrapper too: no gap
+    with st.container(key="page_language"):
+        st.html(f"<script>document.documentElement.lang = {json.dumps(st.session_state.lang)};</script>",
+                unsafe_allow_javascript=True)
     return st.session_state.lang
 
 

@@ -70,6 +70,7 @@ def test_a_japanese_browser_gets_japanese_prose_in_every_tab(drawn_page):
         assert cjk_share(prose) > JAPANESE_SHARE and not english, (
             f"tab {index}: {cjk_share(prose):.0%} CJK; English found: {english}")
     assert "?lang=" not in drawn_page.evaluate("location.href")  # nobody chose: links follow each reader
+    assert drawn_page.evaluate("document.documentElement.lang") == "ja"  # for screen readers' voices
 
 
 @pytest.mark.parametrize("drawn_page", ["en-US"], indirect=True)
@@ -83,6 +84,7 @@ def test_an_english_browser_gets_english_prose_in_every_tab(drawn_page):
         japanese = [line for line in prose.splitlines() if CJK.search(line)]
         assert cjk_share(prose) == 0, f"tab {index}: Japanese in {japanese}"
         assert len(english_sentences(prose)) >= 3
+    assert drawn_page.evaluate("document.documentElement.lang") == "en"
 
 
 @pytest.mark.parametrize("drawn_page", ["en-US"], indirect=True)
