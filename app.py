@@ -109,7 +109,6 @@ def chosen_language() -> str | None:
 
 def header_ui(mode: str) -> None:
     """The title, the layout and language switches and, on a laptop, what the page is about."""
-    st.html(f"<style>{CSS.read_text()}</style>")
     if mode != "present":
         title, switch = st.columns([3, 2], vertical_alignment="center")
         title.title(_("Row-LSTM Explorer"))
@@ -140,7 +139,10 @@ def result_ui(analysis: Trace | None, label: int | None, compact: bool, weights:
                       border=True)
         st.markdown(explain.too_small_words())
         return
-    if analysis is None:
+    if analysis is None:  # the card's place, kept for it: the prediction never pushes the page about
+        with st.container(key="prediction_placeholder"):
+            st.metric(_("Prediction"), "–", _("appears here as you draw"), delta_color="off", delta_arrow="off",
+                      border=True)
         return
     probabilities = analysis.probabilities
     prediction, settle = int(analysis.prediction), int(analysis.decision_step)
@@ -166,7 +168,7 @@ def input_ui(image: np.ndarray | None) -> None:
         st.info(_("Draw a digit on the black canvas, 0 to 9. Every stroke updates the analysis."),
                 icon=":material/draw:")
         return
-    st.plotly_chart(ChartSpec(figures.input_spec(image)), width="content", **views.PLOT)
+    st.plotly_chart(ChartSpec(figures.input_spec(image)), width="content", alt=explain.input_alt(image), **views.PLOT)
     st.caption(_("{steps} × {steps} pixels, scaled and centred as in MNIST. Row t is the input $x_t$.").format(
         steps=STEPS))
 
@@ -203,6 +205,7 @@ def main() -> None:
     weights, sha256 = model_ui()
     check = check_metrics(config.METRICS_PATH, sha256)
     run = st.session_state["runs"] = st.session_state.get("runs", 0) + 1
+    st.html(f"<style>{CSS.read_text()}</style>")  # the page's own styles, the wall's too
     room_code = room.room_ui()  # ?room=CODE (None without one); ?room=new opens a room
     if room_code is not None and room.is_wall():  # the projector's wall instead of the explorer
         room.wall_ui(room_code, check.metrics)
@@ -213,13 +216,15 @@ def main() -> None:
         st.set_page_config(initial_sidebar_state="collapsed")
     with slots.header:
         header_ui(slots.mode)
+        if room_code is not None:
+            room.room_bar_ui(room_code, slots.mode)
     with slots.source:
         source = sources.source_ui(sha256, weights, slots.compact)
     readable = source.image is not None and not source.too_small  # a dot or a tiny digit gets no digit
     analysis = trace(source.image, weights) if readable else None
     with slots.result:  # filled first, so that the prediction reaches the browser first
         result_ui(analysis, source.label, slots.compact, weights, energy_floor(check.metrics), source.too_small)
-        if room_code is not None and source.label is None:
+        if room_code is not None and source.label is None and slots.mode != "present":  # projected: a demo
             room.send_ui(room_code, source.image, len(source.link.drawing.strokes) if source.link.drawing else 0,
                          analysis)
         marker_ui("result_marker", run, source, analysis)

@@ -8,8 +8,10 @@
 (() => {
   // !important: the component's own sheet may come later in the root (adopted sheets do) and
   // would win a tie, hovered or not.
+  // The buttons are 22.4 px squares: WCAG 2.2's target size asks for 24 px at least (issue 28).
   const RULES = ".dc-toolbar { top: -2.9rem !important; pointer-events: none !important; } " +
-                ".dc-toolbar-card { pointer-events: auto !important; }";
+                ".dc-toolbar-card { pointer-events: auto !important; } " +
+                ".dc-icon-button { min-width: 24px !important; min-height: 24px !important; }";
   const pin = (host, framesLeft = 600) => {
     const root = host.shadowRoot;
     if (root === null) {  // the component attaches its shadow root a little after its host

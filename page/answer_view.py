@@ -52,7 +52,14 @@ def question_ui() -> None:
         rendering.markdown(_("**In English:**") + "\n\n> *" + _(QUESTION_RENDERING) + "*")
 
 
-def why_ui(analysis: Trace | None, check: MetricsCheck, model_file: ModelFile) -> None:
+Screen = Callable[[object], object]  # a figure -> the figure as the layout shows it (larger text on a projector)
+
+
+def _as_is(figure):
+    return figure
+
+
+def why_ui(analysis: Trace | None, check: MetricsCheck, model_file: ModelFile, screen: Screen = _as_is) -> None:
     """Parts 1 and 2: why a logistic regression at all, and why its input is the final output."""
     question_ui()
     metrics = check.metrics
@@ -60,7 +67,7 @@ def why_ui(analysis: Trace | None, check: MetricsCheck, model_file: ModelFile) -
         st.warning(_("{problem} The numbers for this section are measured with "
                      "`python -m model.evaluate`; run it, then reload the page.").format(problem=check.problem))
     logistic_regression_ui(metrics)
-    final_output_ui(analysis, metrics, model_file)
+    final_output_ui(analysis, metrics, model_file, screen)
     st.caption(_("Part 3, how the last output becomes a digit, has its own tab: "
                  "**From the last output to a digit**."))
 
@@ -74,7 +81,8 @@ def logistic_regression_ui(metrics: dict | None) -> None:
     st.markdown(_("Would something bigger read $h_{{{last}}}$ better? Each row below is a readout refitted on "
                   "the training digits and scored on the test digits, at the last step.").format(
                       last=config.CONFIG.timesteps))
-    st.dataframe(explain.alternatives_rows(metrics), hide_index=True, width="stretch")
+    # A table of text, not a data grid: its notes wrap instead of being cut at the column's edge.
+    st.table(explain.alternatives_rows(metrics), hide_index=True)
     st.caption(explain.original_readout_sentence())
     verdict = explain.mlp_head_verdict(metrics)
     if verdict is None:
@@ -84,14 +92,15 @@ def logistic_regression_ui(metrics: dict | None) -> None:
         st.markdown(verdict)
 
 
-def final_output_ui(analysis: Trace | None, metrics: dict | None, model_file: ModelFile) -> None:
+def final_output_ui(analysis: Trace | None, metrics: dict | None, model_file: ModelFile,
+                    screen: Screen = _as_is) -> None:
     st.subheader(_("2 · Isn't the final output a better estimate than the earlier ones?"))
     every_step, metrics = every_step_ui(analysis, metrics, model_file)
     if metrics is not None:  # before the chart, whose legend names the probes
         st.markdown(explain.probe_definition(metrics))
     chart_column, text_column = st.columns([3, 2], gap="large")
-    chart_column.plotly_chart(figures_answer.why_figure(metrics, analysis, every_step), key="why_chart",
-                              **PLOT)
+    chart_column.plotly_chart(screen(figures_answer.why_figure(metrics, analysis, every_step)), key="why_chart",
+                              alt=explain.why_alt(metrics, analysis) or None, **PLOT)
     with text_column:
         if analysis is None:
             st.info(_("Draw a digit: its own path to an answer appears here, step by step."))
@@ -132,7 +141,7 @@ def every_step_ui(analysis: Trace | None, metrics: dict | None,
     return (trace(analysis.inputs, weights) if analysis is not None else None), metrics
 
 
-def readout_ui(analysis: Trace | None, weights: LstmWeights) -> None:
+def readout_ui(analysis: Trace | None, weights: LstmWeights, screen: Screen = _as_is) -> None:
     """Part 3: from the last output to a digit, with the drawing's own numbers, and the code."""
     steps, units, classes = config.CONFIG.timesteps, config.CONFIG.units, config.CONFIG.classes
     st.subheader(_("3 · From the last output to a digit"))
@@ -144,7 +153,8 @@ def readout_ui(analysis: Trace | None, weights: LstmWeights) -> None:
         digit = st.segmented_control(_("Take apart the logit of digit"), range(classes),
                                      default=readout.prediction, required=True,
                                      key=f"readout_digit_{readout.prediction}")
-        st.plotly_chart(figures_answer.readout_figure(analysis, readout, digit), key="readout_chart", **PLOT)
+        st.plotly_chart(screen(figures_answer.readout_figure(analysis, readout, digit)), key="readout_chart",
+                        alt=explain.readout_alt(readout, digit), **PLOT)
         st.markdown(explain.logit_sentence(readout, digit))
         st.caption(_("Colours: :red[red] positive, :blue[blue] negative. Hover a logit bar to see which of "
                      "the {units} units push that digit up or down; pick a digit above to see all {units} "

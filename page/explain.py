@@ -120,20 +120,22 @@ def step_numbers(trace_: Trace, t: int) -> dict:
     }
 
 
-def step_equations(numbers: dict) -> str:
-    """The LSTM equations in LaTeX, each beside the figure that step_numbers measured for it."""
+def step_equations(numbers: dict, stacked: bool = False) -> str:
+    """The LSTM equations in LaTeX, each beside the figure that step_numbers measured for it, or
+    (stacked, for a narrow column) each with its figure on the line below."""
     n = numbers
+    beside = r" \\ &\quad " if stacked else " && "
     return (r"\begin{aligned}"
-            rf"i_t &= \sigma(W_i x_t + U_i h_{{t-1}} + b_i) && \text{{mean }} {n['mean_i']:.2f},"
+            rf"i_t &= \sigma(W_i x_t + U_i h_{{t-1}} + b_i){beside}\text{{mean }} {n['mean_i']:.2f},"
             rf"\ {n['writing']} \text{{ open}} \\"
-            rf"f_t &= \sigma(W_f x_t + U_f h_{{t-1}} + b_f) && {n['forgetting']} \text{{ forgetting}}"
+            rf"f_t &= \sigma(W_f x_t + U_f h_{{t-1}} + b_f){beside}{n['forgetting']} \text{{ forgetting}}"
             r"\ (f < \tfrac12) \\"
-            rf"g_t &= \tanh(W_g x_t + U_g h_{{t-1}} + b_g) && \text{{mean }} |g_t| = {n['mean_abs_g']:.2f} \\"
-            rf"o_t &= \sigma(W_o x_t + U_o h_{{t-1}} + b_o) && {n['showing']} \text{{ open}} \\"
-            rf"c_t &= f_t \odot c_{{t-1}} + i_t \odot g_t && \text{{mean }} |c_t - c_{{t-1}}| = "
+            rf"g_t &= \tanh(W_g x_t + U_g h_{{t-1}} + b_g){beside}\text{{mean }} |g_t| = {n['mean_abs_g']:.2f} \\"
+            rf"o_t &= \sigma(W_o x_t + U_o h_{{t-1}} + b_o){beside}{n['showing']} \text{{ open}} \\"
+            rf"c_t &= f_t \odot c_{{t-1}} + i_t \odot g_t{beside}\text{{mean }} |c_t - c_{{t-1}}| = "
             rf"{n['c_change']:.2f} \\"
-            rf"h_t &= o_t \odot \tanh(c_t) && \text{{mean }} |h_t| = {n['mean_abs_h']:.2f} \\"
-            rf"p_t &= \operatorname{{softmax}}(V h_t + b_V) && \text{{leader }} {n['leader']} "
+            rf"h_t &= o_t \odot \tanh(c_t){beside}\text{{mean }} |h_t| = {n['mean_abs_h']:.2f} \\"
+            rf"p_t &= \operatorname{{softmax}}(V h_t + b_V){beside}\text{{leader }} {n['leader']} "
             rf"\text{{ at }} {100 * n['leader_probability']:.1f}\%"
             r"\end{aligned}")
 
@@ -292,7 +294,7 @@ def original_readout_sentence(config: RowLstmConfig = CONFIG) -> str:
 
 
 def alternatives_rows(metrics: dict) -> list[dict]:
-    """The table of readouts measured at the last step, for st.dataframe."""
+    """The table of readouts measured at the last step, for st.table."""
     # The names and notes are metrics.json's own words (written by model/evaluate.py, in English).
     return [{_("readout input"): row["name"], _("test accuracy"): f"{row['accuracy']:.2%}",
              _("note"): row.get("note", "")} for row in metrics.get("readout_alternatives", [])]
@@ -613,3 +615,334 @@ def model_definition_source(path: Path, function: str = "build_model") -> str:
         if isinstance(node, ast.FunctionDef) and node.name == function:
             return ast.get_source_segment(source, node)
     raise ValueError(f"{path} defines no function {function!r}")
+
+
+# The "what if" views' words, in one place: str.format templates marked for the catalogue with
+# N_() and translated with _() where they are used (here and in whatif_view.py).
+WHATIF_WORDS = {
+    # Widgets.
+    "edit_label": N_("Edit the rows"),
+    "edit_first_rows_choice": N_("Only the first rows"),
+    "edit_blank_choice": N_("Without some rows"),
+    "edit_reverse_choice": N_("Reverse the order"),
+    "edit_shuffle_choice": N_("Shuffle the order"),
+    "rows_kept_label": N_("Keep rows 1 to"),
+    "rows_blanked_label": N_("Blank rows"),
+    "seed_label": N_("Shuffle seed"),
+    "step_label": N_("Step t"),
+    "no_digit_rows": N_("Edit the rows of a digit here once there is one to read."),
+    "no_digit_map": N_("The drawing's path through the hidden state appears here once there is a digit to "
+                       "read."),
+    "no_map": N_("The map of the hidden state is not shown: {problem} Make it with `python -m "
+                 "model.state_map` (it needs MNIST_DIR)."),
+    "influence_heading": N_("Which rows did the answer need?"),
+    # The edits, as the edited input's title ...
+    "edit_first_rows": N_("Only rows 1–{last}"),
+    "edit_blank": N_("Without rows {first}–{last}"),
+    "edit_blank_one": N_("Without row {first}"),
+    "edit_reverse": N_("Rows reversed"),
+    "edit_shuffle": N_("Rows shuffled (seed {seed})"),
+    # ... and as the start of the sentence.
+    "clause_first_rows": N_("With only rows 1–{last}"),
+    "clause_blank": N_("Without rows {first}–{last}"),
+    "clause_blank_one": N_("Without row {first}"),
+    "clause_reverse": N_("With its rows reversed"),
+    "clause_shuffle": N_("With its rows shuffled (seed {seed})"),
+    # What the edit did.
+    "edit_same": N_("{edit}, your {digit} is still read as {digit} ({before} before, {after} now), settling "
+                    "at step {settle} (the original at step {original_settle})."),
+    "edit_changed": N_("{edit}, your {digit} is read as {new} ({p_new}; {digit} falls from {before} to "
+                       "{after}), settling at step {settle}."),
+    "edit_blank_left": N_("{edit}, no ink of your {digit} is left: a blank input reads as {new} ({p_new})."),
+    "edit_unchanged": N_("{edit}, your digit is what it was: the rows changed hold no ink."),
+    "reason_blank_before": N_("The final answer needed the ink of rows {first}–{last}: the original's "
+                              "readout settled on {digit} only at step {settle}, after reading them."),
+    "reason_blank_while": N_("The final answer needed the ink of rows {first}–{last}: the original's readout "
+                             "settled on {digit} at step {settle}, while reading them."),
+    "reason_blank_after": N_("The original's readout had settled on {digit} at step {settle}, before row "
+                             "{first}, yet the final answer still needed rows {first}–{last}: settling "
+                             "early is not deciding early."),
+    "reason_first_rows": N_("At step {last} the original's readout said {leader} ({p_leader}); {blank_rows} "
+                            "blank rows later the same state reads as {new}: the final answer needed rows "
+                            "{next}–{rows}."),
+    "reason_reverse": N_("Read bottom row first, the same ink is another sequence, and the LSTM learned its "
+                         "digits top row first."),
+    "reason_shuffle": N_("The same ink in another order is another sequence: the LSTM reads the order of the "
+                         "rows, not only their ink."),
+    # The influence strip.
+    "influence_none": N_("There is no ink, so no row can matter: blanking or scaling any row changes "
+                         "nothing."),
+    "influence_flat": N_("No single row decides it: blanking any one row alone lowers p({digit}) by under "
+                         "one point (at most {most} points, row {row}); the other rows carry the {digit} "
+                         "without it."),
+    "influence_top": N_("Blanking one row at a time, row {row} matters most: without it p({digit}) falls "
+                        "from {before} to {after}. {count} of the {inked} inked rows lower it by over one "
+                        "point."),
+    "sensitivity": N_("The ink that still moves h_{steps} most is row {row}'s; the inked row that moves it "
+                      "least is row {least} ({ratio} times less). Sensitivity here is ‖h_{steps}(x with row "
+                      "k's ink × (1 + ε)) − h_{steps}(x)‖ / ε, a finite difference over the row's own "
+                      "pixels."),
+    "sensitivity_one": N_("Only row {row} holds ink, so only its ink can move h_{steps}."),
+    # The map.
+    "map": N_("Each faint dot is one of {points} MNIST test digits' hidden state at step {t}, coloured by "
+              "its true digit; the ringed numbers are each digit's centre over all {images:,} test digits, "
+              "and the black line is your drawing's path h_1 … h_{t}. The map is a PCA of h_t over all test "
+              "digits and steps: its two axes keep {kept} of the variance{kept_here}; the other {lost} lies "
+              "in the {hidden} directions the map cannot show, so digits that overlap here may be far apart "
+              "in the {units}-dimensional state."),
+    "map_kept_here": N_(" ({kept_t} of it at step {t})"),
+    "map_nearest": N_("At step {t} your h_t lies nearest the centre of the {digit}s on the map."),
+}
+
+
+def whatif_words(key: str) -> str:
+    """One of WHATIF_WORDS in the reader's language (a str.format template)."""
+    return _(WHATIF_WORDS[key])
+
+
+def whatif_edit_words(kind: str, first: int, last: int, seed: int, use: str = "edit") -> str:
+    """An edit in words: the edited input's title (use="edit") or the start of the sentence
+    (use="clause")."""
+    key = f"{use}_{kind}_one" if kind == "blank" and first == last else f"{use}_{kind}"
+    return whatif_words(key).format(first=first, last=last, seed=seed)
+
+
+def whatif_sentence(original: Trace, edited: Trace, kind: str, first: int, last: int, seed: int) -> str:
+    """What the edit did to the answer and, when it changed it, why, from the two traces."""
+    edit = whatif_edit_words(kind, first, last, seed, use="clause")
+    digit, new = int(original.prediction), int(edited.prediction)
+    if np.array_equal(original.inputs, edited.inputs):
+        return whatif_words("edit_unchanged").format(edit=edit)
+    before, after = percent(original.probabilities[digit]), percent(edited.probabilities[digit])
+    if first_inked_step(edited.inputs) is None:
+        return whatif_words("edit_blank_left").format(edit=edit, digit=digit, new=new,
+                                                  p_new=percent(edited.probabilities[new]))
+    if new == digit:
+        return whatif_words("edit_same").format(edit=edit, digit=digit, before=before, after=after,
+                                            settle=int(edited.decision_step),
+                                            original_settle=int(original.decision_step))
+    sentence = whatif_words("edit_changed").format(edit=edit, digit=digit, new=new,
+                                               p_new=percent(edited.probabilities[new]), before=before,
+                                               after=after, settle=int(edited.decision_step))
+    rows = len(original.step_probabilities)
+    if kind == "blank":
+        settle = int(original.decision_step)
+        when = "before" if last < settle else "after" if first > settle else "while"
+        reason = whatif_words(f"reason_blank_{when}").format(first=first, last=last, digit=digit,
+                                                             settle=settle)
+    elif kind == "first_rows":
+        at_last = original.step_probabilities[last - 1]
+        leader = int(at_last.argmax())
+        reason = whatif_words("reason_first_rows").format(last=last, leader=leader,
+                                                      p_leader=percent(at_last[leader]),
+                                                      blank_rows=rows - last, new=new, next=last + 1,
+                                                      rows=rows)
+    else:
+        reason = whatif_words(f"reason_{kind}")
+    return f"{sentence} {reason}"
+
+
+ONE_POINT = 0.01  # a probability change smaller than one percentage point is not worth naming
+
+
+def influence_sentence(original: Trace, drop: np.ndarray, sensitivity: np.ndarray) -> str:
+    """Which rows the answer needed (occlusion) and whose ink still moves h_T (sensitivity)."""
+    inked_rows = np.flatnonzero(original.inputs.max(axis=1) >= INK_THRESHOLD)
+    if len(inked_rows) == 0:
+        return whatif_words("influence_none")
+    digit, steps = int(original.prediction), len(drop)
+    row = int(np.argmax(drop))
+    if drop[row] < ONE_POINT:
+        first = whatif_words("influence_flat").format(digit=digit, most=f"{max(drop[row], 0) * 100:.1f}",
+                                                  row=row + 1)
+    else:
+        before = float(original.probabilities[digit])
+        first = whatif_words("influence_top").format(row=row + 1, digit=digit, before=percent(before),
+                                                 after=percent(before - drop[row]),
+                                                 count=int((drop >= ONE_POINT).sum()), inked=len(inked_rows))
+    moving = sensitivity[inked_rows]
+    if len(inked_rows) == 1:
+        second = whatif_words("sensitivity_one").format(row=int(inked_rows[0]) + 1, steps=steps)
+    else:
+        ratio = float(moving.max() / max(moving.min(), 1e-12))
+        second = whatif_words("sensitivity").format(steps=steps, row=int(inked_rows[moving.argmax()]) + 1,
+                                                least=int(inked_rows[moving.argmin()]) + 1,
+                                                ratio=f"{ratio:.1f}" if ratio < 10 else f"{ratio:.0f}")
+    return f"{first} {second}".strip()
+
+
+def map_sentence(state_map, hidden_states: np.ndarray, t: int) -> str:
+    """What the map of the hidden state shows at step t, and what the projection loses, from the
+    measured file (model/state_map.py)."""
+    kept = float(np.sum(state_map.explained))
+    kept_t = float(state_map.explained_per_step[t - 1])
+    units = state_map.components.shape[1]
+    kept_here = ("" if not np.isfinite(kept_t) else
+                 whatif_words("map_kept_here").format(kept_t=f"{kept_t:.0%}", t=t))
+    sentence = whatif_words("map").format(points=state_map.points.shape[1], t=t, images=state_map.test_images,
+                                      kept=f"{kept:.0%}", kept_here=kept_here, lost=f"{1 - kept:.0%}",
+                                      hidden=units - 2, units=units)
+    here = state_map.project(hidden_states[t - 1])
+    nearest = int(np.argmin(np.linalg.norm(state_map.centroids[t - 1] - here, axis=1)))
+    return "{} {}".format(sentence, whatif_words("map_nearest").format(t=t, digit=nearest))
+
+# --- Without sight of the charts: every step in words, and the charts' text alternatives -------
+# Every sentence a screen reader speaks for the playback and the charts, as str.format templates
+# marked for the catalogue with N_() and translated with _() where they are used (here, and the
+# playback controls' labels in views.py).
+
+STEP_SENTENCE = N_("Step {step} of {steps}: row {step} {row}. The readout says {digit} at {probability}, "
+                   "{settled}. {change}")
+ROW_BLANK = N_("is blank")
+ROW_FAINT = N_("holds only faint ink, {ink} pixels' worth")
+ROW_INKED = N_("holds {ink} pixels' worth of ink in columns {first} to {last}, mostly {where}")
+ROW_PLACES = (N_("on the left"), N_("in the middle"), N_("on the right"))  # the thirds of a row
+SETTLED = N_("settled: this is its final answer from here on")
+NOT_SETTLED = N_("not settled yet")
+CHANGE_FIRST = N_("This is the first row read.")
+CHANGE_NEW_ANSWER = N_("Since step {previous}: the answer changed from {before} to {digit}.")
+CHANGE_SAME_ANSWER = N_("Since step {previous}: still {digit}, {direction} from {before}.")
+CHANGE_UP, CHANGE_DOWN, CHANGE_NONE = N_("up"), N_("down"), N_("unchanged")
+
+TABLE_COLUMNS = (N_("step"), N_("row ink (pixels' worth)"), N_("top 3 probabilities"), N_("settled"))
+TABLE_SETTLED, TABLE_NOT_SETTLED = N_("yes"), N_("not yet")
+TOP_PROBABILITY = "{digit}: {probability}"  # no words to translate
+
+INPUT_ALT_BLANK = N_("The {size} × {size} input the LSTM reads is blank.")
+INPUT_ALT = N_("The {size} × {size} input the LSTM reads: white ink on black, on rows {first_row} to "
+               "{last_row} and columns {first_column} to {last_column}.")
+PLAYBACK_ALT = N_("Animated chart of the LSTM reading the digit row by row, {steps} steps: the input with "
+                  "the row being read, the hidden state's {units} units, the readout's ten probabilities at "
+                  "the step, and their curves so far. It ends on {digit} at {probability}; {settle} The "
+                  "playback buttons step through it, each step is described in words under them, and the "
+                  "table of steps lists every step.")
+PLAYBACK_SETTLES = N_("the answer settles at step {settle}.")
+PLAYBACK_HELD = N_("it says {digit} from the blank rows on.")
+STEP_ALT = N_("Six bar charts of step {step}, across all {units} units: the input gate ({writing} open), the "
+              "forget gate ({forgetting} below one half), the candidate, the output gate ({showing} open), "
+              "the cell state and the hidden state (mean size {mean_abs_h:.2f}).")
+PLAYBACK_CONTROLS = N_("Playback controls")
+PLAYBACK_BUTTONS = {"first": N_("First step"), "previous": N_("Previous step"), "play": N_("Play"),
+                    "pause": N_("Pause"), "next": N_("Next step"), "last": N_("Last step")}
+PLAYBACK_KEYS = N_("Keys: Left and Right arrows step, Home and End go to the first and last step.")
+TABLE_TITLE = N_("The playback as a table: every step in numbers")
+
+
+def _row_words(row: np.ndarray) -> str:
+    """Where a row's ink lies: its amount, the inked columns (1-based) and the third of the row
+    that holds most of it; or that the row is blank."""
+    inked = np.flatnonzero(row >= INK_THRESHOLD)
+    ink = "{:.1f}".format(float(row.sum()))  # as the table of steps shows it
+    if len(inked) == 0:
+        return _(ROW_BLANK) if ink == "0.0" else _(ROW_FAINT).format(ink=ink)
+    centre = float((row * np.arange(len(row))).sum() / row.sum())  # the ink's centre of mass, 0-based
+    where = _(ROW_PLACES[min(int(3 * (centre + 0.5) / len(row)), len(ROW_PLACES) - 1)])
+    return _(ROW_INKED).format(ink=ink, first=int(inked[0]) + 1,
+                            last=int(inked[-1]) + 1, where=where)
+
+
+def _change_words(trace_: Trace, t: int) -> str:
+    if t == 1:
+        return _(CHANGE_FIRST)
+    now, before = trace_.step_probabilities[t - 1], trace_.step_probabilities[t - 2]
+    digit, previous_digit = int(now.argmax()), int(before.argmax())
+    if digit != previous_digit:
+        return _(CHANGE_NEW_ANSWER).format(previous=t - 1, before=previous_digit, digit=digit)
+    # Compared as the page shows them, so that "up" never joins two equal percentages.
+    shown_now, shown_before = percent(float(now[digit])), percent(float(before[digit]))
+    direction = _(CHANGE_NONE if shown_now == shown_before else
+                  CHANGE_UP if now[digit] > before[digit] else CHANGE_DOWN)
+    return _(CHANGE_SAME_ANSWER).format(previous=t - 1, digit=digit, direction=direction, before=shown_before)
+
+
+def step_description(trace_: Trace, t: int) -> str:
+    """Step t (1-based) of the playback in one paragraph a screen reader can speak: what row t
+    holds, what the readout says and how sure (settled: at or after the decision step), and
+    what changed since step t - 1."""
+    steps = len(trace_.step_probabilities)
+    if not 1 <= t <= steps:
+        raise ValueError("step {} is outside 1..{}".format(t, steps))
+    probabilities = trace_.step_probabilities[t - 1]
+    digit = int(probabilities.argmax())
+    return _(STEP_SENTENCE).format(step=t, steps=steps, row=_row_words(trace_.inputs[t - 1]), digit=digit,
+                                probability=percent(float(probabilities[digit])),
+                                settled=_(SETTLED if t >= int(trace_.decision_step) else NOT_SETTLED),
+                                change=_change_words(trace_, t))
+
+
+def step_descriptions(trace_: Trace) -> list[str]:
+    """step_description for every step, in order: what the page's live region reads out."""
+    return [step_description(trace_, t) for t in range(1, len(trace_.step_probabilities) + 1)]
+
+
+def step_table(trace_: Trace) -> list[dict]:
+    """The playback as rows of a table, one per step: the row's ink, the readout's top three and
+    whether the answer has settled (at or after the decision step)."""
+    settle = int(trace_.decision_step)
+    columns = [_(name) for name in TABLE_COLUMNS]
+    rows = []
+    for t, (row, probabilities) in enumerate(zip(trace_.inputs, trace_.step_probabilities), start=1):
+        top = np.argsort(probabilities)[::-1][:3]
+        values = (t, "{:.1f}".format(float(row.sum())),
+                  ", ".join(TOP_PROBABILITY.format(digit=int(d), probability=percent(float(probabilities[d])))
+                            for d in top),
+                  _(TABLE_SETTLED if t >= settle else TABLE_NOT_SETTLED))
+        rows.append(dict(zip(columns, values)))
+    return rows
+
+
+def input_alt(image: np.ndarray) -> str:
+    """The 28 x 28 input in one sentence: where its ink lies."""
+    size = image.shape[0]
+    rows, columns = (np.flatnonzero((image >= INK_THRESHOLD).any(axis=axis)) for axis in (1, 0))
+    if len(rows) == 0:
+        return _(INPUT_ALT_BLANK).format(size=size)
+    return _(INPUT_ALT).format(size=size, first_row=int(rows[0]) + 1, last_row=int(rows[-1]) + 1,
+                            first_column=int(columns[0]) + 1, last_column=int(columns[-1]) + 1)
+
+
+def playback_alt(trace_: Trace) -> str:
+    """The playback chart's text alternative: what it shows and how it ends."""
+    steps, units = trace_.hidden_states.shape
+    digit, settle = int(trace_.prediction), int(trace_.decision_step)
+    first_ink = first_inked_step(trace_.inputs)
+    held = first_ink is not None and settle < first_ink  # as settle_label says it
+    return _(PLAYBACK_ALT).format(steps=steps, units=units, digit=digit,
+                               probability=percent(float(trace_.probabilities[digit])),
+                               settle=_(PLAYBACK_HELD).format(digit=digit) if held
+                               else _(PLAYBACK_SETTLES).format(settle=settle))
+
+
+def step_alt(numbers: dict, t: int) -> str:
+    """The step-up-close chart's text alternative, from step_numbers."""
+    return _(STEP_ALT).format(step=t, **numbers)
+
+
+WHY_ALT_TEST = N_("Line chart of the test digits read correctly after each step: the readout, trained on the "
+                "last step only, reaches {readout} at step {steps}; a probe fitted to each step's state, "
+                "{probe} at step {steps}.")
+WHY_ALT_DRAWING = N_("Your drawing's probability of {digit} after each step, ending at {probability}.")
+READOUT_ALT = N_("Bar charts of the last output and the readout: h_{steps}'s {units} numbers, the weights V "
+                 "({classes} × {units}), the {classes} logits V h + b (largest: {prediction}, {logit:.2f}), "
+                 "and each unit's share of digit {digit}'s logit.")
+
+
+def why_alt(metrics: dict | None, trace_: Trace | None) -> str:
+    """The "isn't the final output better?" chart's text alternative: its curves' last values."""
+    words = []
+    if metrics is not None and metrics.get("readout_accuracy_per_step") and metrics.get("probe_accuracy_per_step"):
+        readout = metrics["readout_accuracy_per_step"]
+        words.append(_(WHY_ALT_TEST).format(readout="{:.1%}".format(readout[-1]), steps=len(readout),
+                                         probe="{:.1%}".format(metrics["probe_accuracy_per_step"]["h"][-1])))
+    if trace_ is not None:
+        digit = int(trace_.prediction)
+        words.append(_(WHY_ALT_DRAWING).format(digit=digit,
+                                               probability=percent(float(trace_.probabilities[digit]))))
+    return " ".join(words)
+
+
+def readout_alt(readout: Readout, digit: int, config: RowLstmConfig = CONFIG) -> str:
+    """The readout chart's text alternative."""
+    return _(READOUT_ALT).format(steps=config.timesteps, units=config.units, classes=config.classes,
+                              prediction=readout.prediction, logit=float(readout.logits[readout.prediction]),
+                              digit=digit)

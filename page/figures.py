@@ -233,8 +233,8 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
                        showscale=not style.stacked),
         **_playback_controls(style, frame_ms, start_step, steps, plot_height=style.height - top - bottom),
     )
-    for annotation in layout["annotations"]:  # the panel titles
-        annotation["font"] = dict(size=style.font_size + 2)
+    for annotation in layout["annotations"]:  # the panel titles, lifted clear of the top tick labels
+        annotation.update(font=dict(size=style.font_size + 2), yshift=8)
     return dict(data=data, layout=layout, frames=frames)
 
 
@@ -423,9 +423,32 @@ def step_spec(trace: Trace, t: int) -> dict:
                                y1=0.5, line=dict(color=MUTED, dash="dot", width=1)))
     layout.update(height=560, showlegend=False, font=FONT, template=TEMPLATE, plot_bgcolor="white",
                   shapes=shapes, margin=dict(l=40, r=10, t=40, b=40), hovermode="closest")
-    for annotation in layout["annotations"]:
-        annotation["font"] = dict(size=13)
+    for annotation in layout["annotations"]:  # the panel titles, lifted clear of the top tick labels
+        annotation.update(font=dict(size=13), yshift=8)
     return dict(data=data, layout=layout)
+
+
+FONT_KEYS = frozenset({"font", "textfont", "tickfont", "titlefont", "insidetextfont", "outsidetextfont"})
+
+
+def larger_text(spec: dict, min_px: int) -> dict:
+    """A copy of a figure's dict whose every text is at least `min_px` (a projector's minimum):
+    the default font and every explicit size below it are raised; larger sizes stay. Frames
+    keep their data; their layouts are raised too. Pure: the given dict is not changed."""
+    def raise_sizes(value, key=None):
+        if isinstance(value, dict):
+            raised = {name: raise_sizes(item, name) for name, item in value.items()}
+            if key in FONT_KEYS and isinstance(raised.get("size"), (int, float)):
+                raised["size"] = max(raised["size"], min_px)
+            return raised
+        if isinstance(value, (list, tuple)):
+            return [raise_sizes(item, key) for item in value]
+        return value
+
+    raised = raise_sizes(spec)
+    layout = raised.setdefault("layout", {})
+    layout["font"] = {**layout.get("font", {}), "size": max(layout.get("font", {}).get("size", 12), min_px)}
+    return raised
 
 
 def warm_up(trace: Trace) -> None:

@@ -61,8 +61,9 @@ def why_figure(metrics: dict | None, trace: Trace | None = None,
     fig.update_xaxes(title_text=_("step t (rows read)"), row=len(panels), col=1)
     fig.update_layout(height=WHY_HEIGHT if len(panels) == 2 else WHY_HEIGHT // 2 + 80, font=FONT,
                       template=TEMPLATE, plot_bgcolor="white", hovermode="x unified",
-                      margin=dict(l=60, r=10, t=40, b=40),
-                      legend=dict(orientation="h", x=0, y=-0.1, yanchor="top", font_size=12))
+                      # The legend at the figure's foot, under the axis title whatever the font size.
+                      margin=dict(l=60, r=10, t=40, b=110),
+                      legend=dict(orientation="h", x=0, y=0, yref="container", yanchor="bottom", font_size=12))
     for annotation in fig.layout.annotations:
         annotation.font = dict(size=13)
     return fig

@@ -4,10 +4,14 @@
 - desktop: a laptop or a large screen. Title and introduction; the source, what the LSTM sees
   and the prediction side by side; the analysis tabs below.
 - present: a projector, 1280 x 720 or 1920 x 1080 at 100%. No introduction and no Streamlit
-  top bar; the canvas, the prediction and the playback controls on the left, the analysis tabs
-  on the right, all on one screen.
-- phone: one column; the prediction right above the canvas, so that a stroke's answer is on
-  screen without scrolling; the playback stacked for a narrow screen.
+  top bar; the canvas, the prediction, the layout switch and the playback controls on the left,
+  the analysis tabs on the right, all on one screen.
+- phone: one column; the canvas first, right under a short header, and the prediction right
+  under it, so that nothing above the canvas changes while a finger draws (a card above it pushed
+  the canvas down mid-digit); the playback stacked for a narrow screen.
+
+In every layout the prediction has a keyed container ("result") holding a placeholder card
+before the first stroke, and the same card after it.
 """
 
 from dataclasses import dataclass
@@ -23,15 +27,41 @@ MODES = {"desktop": N_(":material/laptop: Laptop"), "present": N_(":material/co_
 PRESENT_CSS = """
 header[data-testid="stHeader"] { display: none; }
 [data-testid="stMainBlockContainer"] { padding: 0.75rem 1.5rem 0; max-width: none; }
-.st-key-prediction [data-testid="stMetricValue"] { font-size: 3.5rem; line-height: 1.1; }
+.st-key-prediction [data-testid="stMetricValue"] { font-size: 3rem; line-height: 1.1; }
 .modebar-container { display: none; }
+/* The card compact (label above, digit and words side by side), so that the playback's controls
+   and the layout switch stay on a 720 px screen under the canvas. */
+.st-key-result [data-testid="stMetric"] { padding: 0; }
+.st-key-result [data-testid="stMetric"] > div { padding: 0.3rem 0.75rem; display: flex; flex-wrap: wrap;
+    align-items: center; column-gap: 0.75rem; }
+.st-key-result [data-testid="stMetricLabel"] { flex-basis: 100%; }
+/* Tables read from the back of a room. */
+[data-testid="stMarkdownContainer"] table, [data-testid="stTable"] table { font-size: 18px; }
 """
+# A laptop's tabs wrap to a second line rather than hide the last ones behind a scroll arrow.
+DESKTOP_CSS = """
+[role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }
+"""
+# The top bar stays (it opens the sidebar's rooms), so the page starts below its 3.75 rem.
 PHONE_CSS = """
 .modebar-container { display: none; }
-[data-testid="stMainBlockContainer"] { padding: 0.5rem 0.75rem 2rem; }
-h1 { font-size: 1.6rem !important; padding: 0.25rem 0 !important; }
+[data-testid="stMainBlockContainer"] { padding: 3.75rem 0.75rem 2rem; }
+h1 { font-size: 1.5rem !important; padding: 0 !important; }
 [data-testid="stTab"] p { font-size: 0.95rem; }
 [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }  /* tab labels wrap to a second line, never cut */
+/* Tables fit the screen's width: their columns wrap, code and numbers included, rather than
+   push the last column off the side. */
+[data-testid="stMarkdownContainer"] table { table-layout: fixed; width: 100%; font-size: 0.85rem; }
+[data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td { overflow-wrap: anywhere;
+    padding: 0.25rem 0.3rem; }
+[data-testid="stMarkdownContainer"] td code { white-space: normal; overflow-wrap: anywhere; }
+[data-testid="stMarkdownContainer"] td .katex { white-space: normal; }
+/* A compact card under the canvas (label above, digit and words side by side): on a 360 x 740
+   phone the whole of it shows under the canvas without scrolling. */
+.st-key-result [data-testid="stMetric"] { padding: 0; }
+.st-key-result [data-testid="stMetric"] > div { padding: 0.4rem 0.75rem; display: flex; flex-wrap: wrap;
+    align-items: center; column-gap: 0.75rem; }
+.st-key-result [data-testid="stMetricLabel"] { flex-basis: 100%; }
 """
 
 
@@ -71,12 +101,17 @@ def layout(mode: str) -> Slots:
         st.html(f"<style>{PRESENT_CSS}</style>")
         left, right = st.columns([1, 2.7], gap="medium")
         with left:
-            source, result, controls, header = (st.container() for _ in range(4))
+            source, result, header, controls = st.container(), st.container(key="result"), st.container(), \
+                st.container()
         return Slots(mode, header, source, result, None, controls, right, compact=True)
     if mode == "phone":
         st.html(f"<style>{PHONE_CSS}</style>")
-        header, result, source, seen, views = (st.container() for _ in range(5))
+        header, source = st.container(), st.container()
+        result = st.container(key="result")
+        seen, views = st.container(), st.container()
         return Slots(mode, header, source, result, seen, None, views, compact=True)
+    st.html(f"<style>{DESKTOP_CSS}</style>")
     header = st.container()
-    source, seen, result = st.columns([1.35, 1, 1], gap="large")
+    source, seen, result_column = st.columns([1.35, 1, 1], gap="large")
+    result = result_column.container(key="result")
     return Slots(mode, header, source, result, seen, None, st.container(), compact=False)

@@ -5,7 +5,7 @@ reproduces it in a fresh browser.
                    (so that the analysis is exactly the one that was seen), packed, zlib-compressed
                    and base64url-encoded: a few hundred characters for a typical digit
     ?g=123         or an MNIST test digit, by its index in the test set
-    ?view=play     the open analysis tab: play, step, why or readout
+    ?view=play     the open analysis tab: play, step, why, readout, whatif or map
     ?t=16          the step shown
     ?mode=present  the layout: desktop, present or phone
     ?lang=ja       the page's language (page/i18n.py), when the sharer chose one; without it the
@@ -31,7 +31,7 @@ IMAGE_SIZE = 28
 MAX_POINTS = 1_500  # per drawing: enough for any digit, and keeps a link under about 4 KB
 MAX_STROKES = 200  # per drawing: a digit takes a few; a link keeps the first MAX_STROKES
 MIN_STEP_PX = 2.0  # points closer than this to the previous one add nothing a person can see
-VIEWS = ("play", "step", "why", "readout")
+VIEWS = ("play", "step", "why", "readout", "whatif", "map")
 ROOM_VIEWS = ("wall",)  # ?view=wall belongs to the room (room/ui.py), which speaks for it
 MODES = ("desktop", "present", "phone")
 

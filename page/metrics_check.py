@@ -1,10 +1,12 @@
-"""Whether model/metrics.json may be quoted on the page: it must exist, parse, hold the keys the
-page reads and name the sha256 of the very model file the page loaded."""
+"""Whether the measured files beside the model may be shown on the page: model/metrics.json must
+exist, parse, hold the keys the page reads and name the sha256 of the very model file the page
+loaded; model/state_map.npz (the map of the hidden state) must be readable and name it too."""
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from model.state_map import StateMap, read
 from page.i18n import _
 
 METRICS_KEYS = ("model", "test_accuracy", "chance_accuracy", "readout_accuracy_per_step",
@@ -40,3 +42,25 @@ def energy_floor(metrics: dict | None) -> float | None:
     (model/confidence.py); None when the metrics are not this model's or predate the floor."""
     floor = (metrics or {}).get("confidence", {}).get("energy_floor")
     return float(floor) if isinstance(floor, (int, float)) else None
+
+
+@dataclass(frozen=True)
+class StateMapCheck:
+    state_map: StateMap | None  # the map, when it was made for this very model file
+    problem: str | None  # otherwise why not, in words for the page
+
+
+def check_state_map(path, model_sha256: str) -> StateMapCheck:
+    """The map of the hidden state if it exists, reads and names this model's sha256: a map made
+    for another model would place the drawing's states among another model's digits."""
+    path = Path(path)
+    if not path.exists():
+        return StateMapCheck(None, _("{file} is missing.").format(file=path.name))
+    try:
+        state_map = read(path)
+    except ValueError as error:  # model/state_map.py's own words (the model knows no languages)
+        return StateMapCheck(None, f"{error}.")
+    if state_map.model_sha256 != model_sha256:
+        return StateMapCheck(None, _("{file} was made for a different model file (its sha256 does not "
+                                     "match).").format(file=path.name))
+    return StateMapCheck(state_map, None)

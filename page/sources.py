@@ -11,6 +11,7 @@ from streamlit_drawable_canvas import st_canvas
 
 from model import config
 from model.data import MnistFileError, data_dir_from_env, load_mnist_if_available, to_unit_float
+from model.drawn_digits import random_drawing, render
 from model.preprocess import ink_extent, ink_intensity, strokes_extent, to_model_input, too_small
 from model.trace import LstmWeights
 from page import canvas_data, gallery, links
@@ -19,7 +20,16 @@ from page.i18n import N_, _
 INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
 SOURCES = (N_(":material/draw: Draw"), N_(":material/apps: MNIST test digits"))  # shown with _()
 GALLERY_COLUMNS = 4
+GALLERY_ALT = N_("A handwritten {label} from the MNIST test set, read as {predicted}")
 TOOLBAR_PIN = (Path(__file__).resolve().parents[1] / "assets" / "canvas_toolbar.js").read_text()  # see the file for why
+# A keyboard's way to a digit (no mouse, no MNIST files): the scripted strokes of
+# model/drawn_digits.py, one fixed drawing per digit (seed 0: each is read as the digit it is).
+SAMPLE_SEED = 0
+SAMPLE_LABEL = N_("Or choose a sample drawing")  # the words marked N_() are shown with _()
+SAMPLE_OPTION = N_("A drawn {digit}")
+SAMPLE_PLACEHOLDER = N_("A digit from 0 to 9, without drawing")
+SAMPLE_HELP = N_("Loads scripted strokes of that digit onto the canvas, as if drawn with the mouse")
+SAMPLE_NAME = "sample drawing of a {digit}"  # a Source name, for the run markers: never translated
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,25 @@ def summarise(folder: str | None, sha256: str, weights: LstmWeights):
 
 
 def clear_canvas(generation: int) -> None:
-    st.session_state.update(canvas_generation=generation + 1, linked_drawing=None)
+    st.session_state.update(canvas_generation=generation + 1, linked_drawing=None, linked_name=None)
+
+
+@st.cache_data(max_entries=10, show_spinner=False)
+def sample_drawing(digit: int) -> links.Drawing:
+    """The sample drawing of a digit: its strokes (for the canvas) and the input they make."""
+    drawing = random_drawing(digit, np.random.default_rng(SAMPLE_SEED))
+    width = int(round(drawing.brush_width))
+    strokes = tuple((width, np.round(np.asarray(stroke)).astype(np.int16)) for stroke in drawing.strokes)
+    return links.Drawing(strokes, to_model_input(render(drawing)))
+
+
+def load_sample() -> None:
+    """Put the chosen sample drawing on a fresh canvas, as a link's drawing is."""
+    digit = st.session_state.get("sample_drawing")
+    if digit is None:
+        return
+    st.session_state.update(canvas_generation=st.session_state.get("canvas_generation", 0) + 1,
+                            linked_drawing=sample_drawing(digit), linked_name=SAMPLE_NAME.format(digit=digit))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -91,6 +119,9 @@ def canvas_ui(linked: links.Drawing | None, compact: bool) -> tuple[bytes | None
                  help=_("Wipe the canvas (the bin in its toolbar does the same)"))
     if not compact:
         st.caption(_("Draw one digit, 0 to 9, with the mouse or a finger."))
+    st.selectbox(_(SAMPLE_LABEL), range(config.CONFIG.classes), index=None, key="sample_drawing",
+                 format_func=lambda digit: _(SAMPLE_OPTION).format(digit=digit),
+                 placeholder=_(SAMPLE_PLACEHOLDER), help=_(SAMPLE_HELP), on_change=load_sample)
     return png, count, strokes
 
 
@@ -101,8 +132,8 @@ def drawing_ui(compact: bool) -> Source:
     png, count, strokes = canvas_ui(linked, compact)
     name = f"drawing with {count} stroke{'s' * (count != 1)}"
     if linked is not None and count in (0, len(linked.strokes)):
-        return Source(linked.image, None, f"drawing with {len(linked.strokes)} strokes from a link",
-                      links.Link(drawing=linked), too_small(*strokes_extent(linked.strokes)))
+        name = st.session_state.get("linked_name") or f"drawing with {len(linked.strokes)} strokes from a link"
+        return Source(linked.image, None, name, links.Link(drawing=linked), too_small(*strokes_extent(linked.strokes)))
     if png is None:
         return Source(None, None, name)
     try:
@@ -140,7 +171,8 @@ def gallery_ui(mnist, summary) -> int:
             label, predicted = summary.labels[index], summary.predictions[index]
             column.image(gallery.thumbnail(mnist.test_images[index]),
                          caption=(_("{meant} read as {read}").format(meant=label, read=predicted)
-                                  if label != predicted else f"{label} ✓"))
+                                  if label != predicted else f"{label} ✓"),
+                         alt=_(GALLERY_ALT).format(label=label, predicted=predicted))
             column.button(f"#{index}", key=f"load_{index}", width="stretch",
                           help=_("Load test digit #{index} into the prediction and the playback").format(index=index),
                           type="primary" if index == chosen else "secondary",

@@ -1,9 +1,13 @@
 """The analysis views under the input, one per tab: the row-by-row playback, one step up close,
-and the answer (answer_view.py): why a logistic regression, why the final output, and from the
-last output to a digit. Each *_ui function draws one view; figures come from figures.py and
+the answer (answer_view.py): why a logistic regression, why the final output, and from the
+last output to a digit; and the "what if" views (whatif_view.py): edit the rows, and where the
+hidden state travels. Each *_ui function draws one view; figures come from figures.py and
 words from explain.py. Only the open tab's view is computed and drawn."""
 
+import html
+import json
 from dataclasses import dataclass, replace
+from pathlib import Path
 from urllib.parse import urlencode
 
 import numpy as np
@@ -11,7 +15,7 @@ import streamlit as st
 
 from model import config
 from model.trace import LstmWeights, Trace
-from page import answer_view, explain, export, figures, i18n, links
+from page import answer_view, explain, export, figures, i18n, links, whatif_view
 from page.chart_spec import ChartSpec
 from page.i18n import N_, _
 from page.layouts import Slots
@@ -21,8 +25,19 @@ SPEEDS_MS, DEFAULT_SPEED_MS = (50, 100, 200, 400, 800), 200  # 200 ms per row: o
 PRESENT_SPEED_MS = 400  # a room, listening to the speaker too, needs twice as long
 SECTIONS = (N_(":material/play_circle: Row by row"), N_(":material/center_focus_strong: One step up close"),
             N_(":material/help: Why logistic regression? Why the final output?"),
-            N_(":material/output: From the last output to a digit"))  # shown with _()
+            N_(":material/output: From the last output to a digit"), N_(":material/splitscreen: Rows, what if"),
+            N_(":material/scatter_plot: Where the state travels"))  # shown with _()
 PLOT = figures.PLOT
+# Real, focusable buttons that drive the playback's Plotly controls: see the file for how.
+PLAYBACK_CONTROLS_JS = (Path(__file__).resolve().parents[1] / "assets" / "playback_controls.js").read_text()
+PRESENT_CHART_TEXT_PX = 16  # a projector's smallest legible chart text, at the back of a room
+
+
+def for_screen(figure, mode: str):
+    """The figure as the layout needs it: on a projector, every text at least 16 px."""
+    if mode != "present":
+        return figure
+    return ChartSpec(figures.larger_text(figure.to_dict(), PRESENT_CHART_TEXT_PX))
 
 
 # Figures are cached per input (the image and the model file's sha256), settings and language (their
@@ -65,27 +80,35 @@ def views_ui(inputs: ViewInputs) -> links.Link:
     """The analysis tabs; only the open one is computed and drawn. Returns the link to what is
     on screen, with the open view."""
     with inputs.slots.views:
-        playback_tab, step_tab, why_tab, readout_tab = st.tabs([_(name) for name in SECTIONS], key="section",
-                                                               on_change="rerun")
-    view = links.VIEWS[[playback_tab.open, step_tab.open, why_tab.open, readout_tab.open].index(True)]
+        tabs = st.tabs([_(name) for name in SECTIONS], key="section", on_change="rerun")
+    playback_tab, step_tab, why_tab, readout_tab, rows_tab, map_tab = tabs
+    view = links.VIEWS[[tab.open for tab in tabs].index(True)]
     link = replace(inputs.link, view=view)
     if playback_tab.open:
         with playback_tab:
             playback_ui(replace(inputs, link=link))
+    mode = inputs.slots.mode
     if step_tab.open:
         with step_tab:
-            step_ui(inputs.analysis, inputs.image, inputs.sha256)
+            step_ui(inputs.analysis, inputs.image, inputs.sha256, mode)
     if why_tab.open:
         with why_tab:
-            answer_view.why_ui(inputs.analysis, inputs.check, inputs.model_file)
+            answer_view.why_ui(inputs.analysis, inputs.check, inputs.model_file, lambda f: for_screen(f, mode))
     if readout_tab.open:
         with readout_tab:
-            answer_view.readout_ui(inputs.analysis, inputs.weights)
+            answer_view.readout_ui(inputs.analysis, inputs.weights, lambda f: for_screen(f, mode))
+    if rows_tab.open:
+        with rows_tab:
+            whatif_view.rows_ui(inputs.analysis, inputs.image, inputs.sha256, inputs.weights, inputs.slots.mode)
+    if map_tab.open:
+        with map_tab:
+            whatif_view.map_ui(inputs.analysis, inputs.sha256, inputs.slots.mode)
     return link
 
 
-def share_ui(analysis: Trace, source_name: str, link: links.Link) -> None:
-    """A link to what is on screen, to copy, and the playback and the numbers to take away."""
+def share_ui(analysis: Trace, source_name: str, link: links.Link, short: bool = False) -> None:
+    """A link to what is on screen, to copy, and the playback and the numbers to take away.
+    `short`: a one-word label, for the presenter's narrow column."""
     address = f"{(st.context.url or '').split('?')[0]}?{urlencode(links.to_query(link))}"
     lang = i18n.current()  # the downloads are made after this run, outside its language context
 
@@ -93,7 +116,8 @@ def share_ui(analysis: Trace, source_name: str, link: links.Link) -> None:
         with i18n.language(lang):
             return export.playback_gif(analysis)
 
-    with st.popover(_(":material/share: Link, GIF, data"), key="share", width="stretch"):
+    with st.popover(_(":material/share: Share") if short else _(":material/share: Link, GIF, data"), key="share",
+                    width="stretch"):
         st.caption(_("A link to this digit, view and layout (copy it with the icon on the right):"))
         st.code(address, language=None, wrap_lines=True)
         st.download_button(_("Download GIF of the playback"), gif,
@@ -111,41 +135,73 @@ def playback_ui(inputs: ViewInputs) -> None:
         st.info(_("The row-by-row playback appears here once there is a digit to read."))
         return
     steps = config.CONFIG.timesteps
-    if slots.controls is not None:  # a narrow column of its own: one control under the other
-        speed_column = ending_column = share_column = slots.controls
+    if slots.controls is not None:  # a narrow column of its own: the speed, then the toggle and the menu
+        speed_column = slots.controls
+        ending_column, share_column = slots.controls.columns([1.4, 1], vertical_alignment="center")
     else:
         speed_column, ending_column, share_column = st.columns([2, 1.2, 1.3], vertical_alignment="bottom")
+    present = slots.mode == "present"  # the value says what it is: the label's line is the projector's to spare
     frame_ms = speed_column.select_slider(_("Playback speed (ms per step)"), SPEEDS_MS,
-                                          PRESENT_SPEED_MS if slots.mode == "present" else DEFAULT_SPEED_MS,
-                                          key="speed")
+                                          PRESENT_SPEED_MS if present else DEFAULT_SPEED_MS, key="speed",
+                                          format_func=lambda ms: (_("{ms} ms per step").format(ms=ms) if present
+                                                                  else str(ms)),
+                                          label_visibility="collapsed" if present else "visible")
     show_ending = ending_column.toggle(_("Show the ending"), key="show_ending",
                                        help=_("Draw every step's readout, faint, from the start"))
     with share_column:
-        share_ui(analysis, inputs.source_name, inputs.link)
+        share_ui(analysis, inputs.source_name, inputs.link, short=present)
     if slots.mode == "desktop":
-        st.caption(_("Press ▶ Play under the chart, or drag its slider. At step t the LSTM has read rows 1…t. "
-                     "The readout is applied to every $h_t$, though trained on $h_{{{last}}}$ only.").format(
-                         last=steps))
+        st.caption(_("Press Play above the chart (the keys step too), or ▶ Play and the slider under it. At step t "
+                     "the LSTM has read rows 1…t. The readout is applied to every $h_t$, though trained on "
+                     "$h_{{{last}}}$ only.").format(last=steps))
     figure = playback(inputs.image, inputs.sha256, frame_ms, slots.mode, show_ending, inputs.start_step,
                       i18n.current(), analysis)
-    st.plotly_chart(figure, key="playback", theme=None,
+    with slots.controls if slots.controls is not None else st.container():
+        playback_controls_ui(analysis, inputs.start_step)
+    st.plotly_chart(figure, key="playback", theme=None, alt=explain.playback_alt(analysis),
                     config=PLOT["config"] | {"displayModeBar": slots.mode == "desktop"})
+    with st.expander(_(explain.TABLE_TITLE), icon=":material/table:"):
+        st.table(explain.step_table(analysis), hide_index=True)
 
 
-def step_ui(analysis: Trace | None, image, sha256: str) -> None:
+def playback_controls_ui(analysis: Trace, start_step: int) -> None:
+    """Buttons for the playback that the keyboard reaches (first, previous, play/pause, next,
+    last), and the step's description in words, an ARIA live region that follows the figure.
+    assets/playback_controls.js binds them to the figure in the browser: no rerun per step."""
+    descriptions = explain.step_descriptions(analysis)
+    start_step = min(max(start_step, 1), len(descriptions))
+    labels = {action: _(label) for action, label in explain.PLAYBACK_BUTTONS.items()}  # the reader's language
+    pressed = {"play": ' aria-pressed="false"'}  # a toggle: Play, or Pause while playing
+    buttons = "".join(f'<button type="button" data-action="{action}"{pressed.get(action, "")}>'
+                      f"{html.escape(labels[action])}</button>" for action in ("first", "previous", "play", "next", "last"))
+    st.html(f'<div class="playback-controls" role="group" '
+            f'aria-label="{html.escape(_(explain.PLAYBACK_CONTROLS))}" '
+            f'data-descriptions="{html.escape(json.dumps(descriptions))}" data-step="{start_step}" '
+            f'data-playing="false" data-play-label="{html.escape(labels["play"])}" '
+            f'data-pause-label="{html.escape(labels["pause"])}">'
+            f'<div class="playback-buttons">{buttons}</div>'
+            f'<p class="playback-description" aria-live="polite" aria-atomic="true">'
+            f"{html.escape(descriptions[start_step - 1])}</p>"
+            f'<p class="playback-keys">{html.escape(_(explain.PLAYBACK_KEYS))}</p></div>'
+            f"<script>{PLAYBACK_CONTROLS_JS}</script>", unsafe_allow_javascript=True)
+
+
+def step_ui(analysis: Trace | None, image, sha256: str, mode: str = "desktop") -> None:
     if analysis is None:
         st.info(_("Gates and states of any one step appear here once there is a digit to read."))
         return
     steps = config.CONFIG.timesteps
-    figure_column, equation_column = st.columns([1, 1], gap="large")
+    # On a projector the figure's six panel titles, in larger text, need the wider column.
+    figure_column, equation_column = st.columns([3, 2] if mode == "present" else [1, 1], gap="large")
     t = equation_column.slider(_("Step t"), 1, steps, steps // 2, key="step")
     numbers = explain.step_numbers(analysis, t)
-    figure_column.plotly_chart(step_up_close(image, sha256, t, i18n.current(), analysis), **PLOT)
+    figure_column.plotly_chart(for_screen(step_up_close(image, sha256, t, i18n.current(), analysis), mode),
+                               alt=explain.step_alt(numbers, t), **PLOT)
     with equation_column:
         st.markdown(_("At step {t} the LSTM reads row {t} ({ink:.1f} pixels' worth of ink) and updates all "
                       "{units} units at once. On the right, this step's numbers:").format(
                           t=t, ink=numbers["ink"], units=numbers["units"]))
-        st.latex(explain.step_equations(numbers))
+        st.latex(explain.step_equations(numbers, stacked=mode != "desktop"))  # a phone's or projector's column
         st.caption(_("Gates: :green[teal] above one half (open), :orange[amber] below. States: "
                      ":red[red] positive, :blue[blue] negative. σ squashes to 0…1; ⊙ multiplies unit "
                      "by unit. W, U and b hold the four gates side by side, in Keras's order i, f, g, "

@@ -11,6 +11,11 @@ PostgreSQL (psycopg 3) when DATABASE_URL is set, so that several replicas share 
 through SQLAlchemy Core with bound parameters. The app creates the schema and records its
 version in `schema_version`.
 
+A drawing is stored once: its row carries `sent_key`, the SHA-256 of the sending session's id and
+the drawing's pixels, unique within a room, so a second press of Send (or a retried request) is
+refused with AlreadySent instead of counting the drawing twice. The session id itself is never
+stored.
+
 Every refusal (an unknown or expired code, a label outside 0-9, a malformed drawing, a full or
 closed room, a session sending too fast, a wrong secret) is a ValueError whose message can be
 shown to a person as it is, and it changes nothing.
@@ -38,7 +43,7 @@ from room.records import (  # noqa: F401 (the store's API)
     normalise_code,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: drawings.sent_key (version 1 databases are upgraded in place)
 DEFAULT_DATABASE = Path(__file__).resolve().parents[1] / "data" / "rooms.sqlite3"
 ROOM_LIFETIME_S = 24 * 3600
 SEND_INTERVAL_S = 2.0  # one drawing per session every 2 s: a person draws slower than that
@@ -70,7 +75,14 @@ drawings = sa.Table(
     sa.Column("meant", sa.Integer, nullable=False),  # the digit its author says they drew
     sa.Column("read", sa.Integer, nullable=False),  # the readout's answer at the last step
     sa.Column("step_predictions", sa.LargeBinary(CONFIG.timesteps), nullable=False),  # its answer at each step
+    # SHA-256 of the session id and the pixels: one drawing, one row (NULL on rows from schema 1).
+    sa.Column("sent_key", sa.String(64), nullable=True),
 )
+sent_key_index = sa.Index("ix_drawings_room_sent_key", drawings.c.room_code, drawings.c.sent_key, unique=True)
+
+
+class AlreadySent(ValueError):
+    """This session has sent this very drawing to this room before."""
 
 
 def database_url(environ=os.environ) -> str:
@@ -86,6 +98,11 @@ def database_url(environ=os.environ) -> str:
 
 def _sha256(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def sent_key(session: str, pixels: bytes) -> str:
+    """The drawing's identity in its room: the same session sending the same pixels again."""
+    return hashlib.sha256(session.encode() + b"\0" + pixels).hexdigest()
 
 
 def _digit(value, what: str) -> int:
@@ -174,6 +191,10 @@ class Store:
             stored = connection.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
             if stored is None:
                 connection.execute(schema_version.insert().values(version=SCHEMA_VERSION))
+            elif stored == 1:  # before sent_key: add the column and its unique index, keep the rows
+                connection.exec_driver_sql("ALTER TABLE drawings ADD COLUMN sent_key VARCHAR(64)")
+                sent_key_index.create(connection)
+                connection.execute(schema_version.update().values(version=SCHEMA_VERSION))
             elif stored != SCHEMA_VERSION:
                 raise RuntimeError(f"The rooms database {self.engine.url!r} has schema version {stored}; "
                                    f"this code knows version {SCHEMA_VERSION}. Use another ROOMS_DB or "
@@ -273,7 +294,8 @@ class Store:
                     step_predictions) -> int:
         """Store one drawing sent from `session` (any opaque id of a browser session, not stored);
         returns its id. ValueError, changing nothing, for bad input, an unknown, expired, closed or
-        full room, or a session that sent less than `send_interval_s` ago."""
+        full room, or a session that sent less than `send_interval_s` ago; AlreadySent (a
+        ValueError) when this session has sent these very pixels to this room before."""
         code = normalise_code(code)
         meant, read = _digit(meant, "The digit you drew"), _digit(read, "The model's reading")
         if isinstance(strokes, bool) or not isinstance(strokes, (int, np.integer)) or not 1 <= strokes <= MAX_STROKES:
@@ -282,22 +304,36 @@ class Store:
                       step_predictions=_step_predictions(step_predictions))
         if not isinstance(session, str) or not session:
             raise ValueError("A drawing needs the id of the session that sends it.")
+        values["sent_key"] = sent_key(session, values["pixels"])
+        with self.engine.connect() as connection, connection.begin():  # a second press, before the rate limit
+            self._refuse_if_sent(connection, code, values["sent_key"])
         previous = self._reserve_send(session)
         try:
             with self._write() as connection, connection.begin():
                 room = self._open_room(connection, code, lock=True)  # locks the room row: the cap holds
                 if room.closed:
                     raise ValueError(f"Room {code} is closed: the presenter is no longer taking drawings.")
+                self._refuse_if_sent(connection, code, values["sent_key"])  # sends of one drawing, racing
                 count = connection.execute(sa.select(sa.func.count()).select_from(drawings)
                                            .where(drawings.c.room_code == code)).scalar_one()
                 if count >= self.max_drawings:
                     raise ValueError(f"Room {code} is full ({self.max_drawings} drawings).")
                 drawing_id = connection.execute(drawings.insert().values(created_at=self.clock(), **values)
                                                 .returning(drawings.c.id)).scalar_one()
+        except sa.exc.IntegrityError:  # the unique index: a racing copy of this drawing got in first
+            self._release_send(session, previous)
+            raise AlreadySent(f"This drawing is already in room {code}; it is counted once.") from None
         except BaseException:
             self._release_send(session, previous)  # a refused drawing does not count against the session
             raise
         return drawing_id
+
+    @staticmethod
+    def _refuse_if_sent(connection, code: str, key: str) -> None:
+        found = connection.execute(sa.select(drawings.c.id).where(drawings.c.room_code == code,
+                                                                   drawings.c.sent_key == key)).first()
+        if found is not None:
+            raise AlreadySent(f"This drawing is already in room {code}; it is counted once.")
 
     def _reserve_send(self, session: str) -> float | None:
         """Claim this moment as the session's latest send, or ValueError if it sent too recently.

@@ -13,18 +13,21 @@ been checked, so that a projected page never shows it.
 
 from __future__ import annotations  # annotations name store.Store without importing store
 
+import hashlib
 import io
 import os
 import secrets
+import socket
 import time
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import numpy as np
 import segno
 import streamlit as st
 
 from page import i18n
-from page.i18n import _, ngettext
+from page.i18n import N_, _, ngettext
 from room import records, wall
 from room.records import RoomSummary
 
@@ -34,9 +37,21 @@ if TYPE_CHECKING:
 NEW_ROOM = "new"
 WALL_REFRESH_S = 3  # the wall's fragment re-reads the room this often
 WALL_TILES = 50  # drawings shown at once: the newest (or the misread) first
-WALL_COLUMNS = 10
+WALL_COLUMNS = 6  # tiles about 100 px wide on a 1280 px projector: a drawing read from the back of a room
+# The wall's tiles and captions are read from across a room: captions 18 px, near-black on white
+# (about 12:1), not Streamlit's 14 px grey.
+WALL_CSS = """
+.stMainBlockContainer { padding-top: 2rem; }
+[class*="st-key-wall_drawing_"] [data-testid="stImageCaption"],
+[class*="st-key-wall_drawing_"] [data-testid="stImageCaption"] * { font-size: 18px; color: #262730; opacity: 1; }
+"""
 WALL_CHART_HEIGHT = 300  # px: the chart and a row of numbers fit a 720 px projector
 PLOT = dict(theme=None, config={"displaylogo": False, "displayModeBar": False})
+# Text alternatives (issue 28): marked for the catalogue with N_(), shown with _().
+QR_ALT = N_("QR code of the link to join the room: {link}")
+TILE_ALT = N_("A drawn {meant}, read by the LSTM as {read}")
+WALL_CHART_ALT = N_("Line chart of the share of drawings read as meant after each step, this room's against "
+                    "the MNIST test set's. {sentences}")
 
 
 @st.cache_resource(show_spinner=False)
@@ -107,12 +122,10 @@ def open_new_room(rooms: store.Store) -> str | None:
 def room_ui() -> str | None:
     """The room this page belongs to (its code), or None. Opens a room for ?room=new, takes a
     presenter key out of the address, warns about a code that names no open room, and puts the
-    lobby in the sidebar and, outside the wall, the room bar above the page."""
+    lobby in the sidebar. The room bar is the layout's to place (room_bar_ui)."""
     code = _room_from_address()
     if code is None or not is_wall():  # the projected wall keeps the whole screen
         lobby_ui()
-    if code is not None and not is_wall():
-        room_bar_ui(code)
     return code
 
 
@@ -172,17 +185,68 @@ def lobby_ui() -> None:
                     st.rerun()
 
 
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+
+
+def network_address() -> str | None:
+    """This machine's address on its local network (the interface its default route uses), or None.
+    Connecting a UDP socket sends nothing; it only picks the interface."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def unreachable_words(base_url: str, network: str | None) -> str | None:
+    """What to tell a presenter whose join link names this computer itself (localhost, 127.x),
+    which no phone can open; None for any other address. `network`: the machine's own network
+    address, offered when known."""
+    parts = urlsplit(base_url)
+    host = (parts.hostname or "").lower()
+    if host not in LOOPBACK_HOSTS and not host.startswith("127."):
+        return None
+    port = f":{parts.port}" if parts.port else ""
+    words = (f"**Phones cannot open this link**: `{host}` is this computer's own name for itself. Start "
+             "the app with `PUBLIC_URL` set to an address the phones can reach, e.g. "
+             f"`PUBLIC_URL=http://{network or '192.168.1.20'}{port} streamlit run app.py "
+             "--server.address 0.0.0.0`.")
+    if network is not None:
+        words += (f" On this computer's network that is **http://{network}{port}/** (with "
+                  "`--server.address 0.0.0.0`, and a firewall that lets phones in).")
+    return words
+
+
 def invite_ui(code: str, qr_width: int = 180) -> None:
-    """The join link and its QR code."""
+    """The join link and its QR code, and a warning when phones cannot reach the link."""
     link = join_link(code)
-    st.image(qr_png(link), width=qr_width, caption=_("Scan to join"))
+    st.image(qr_png(link), width=qr_width, caption=_("Scan to join"), alt=_(QR_ALT).format(link=link))
     st.markdown(_("Join at **{link}**").format(link=link))
+    unreachable_ui()
 
 
-def room_bar_ui(code: str) -> None:
-    """Above the explorer in a room: the code, the invitation, and for the presenter the links."""
-    secret = _presenter_secret(code)
-    with st.container(key="room_bar", border=True):
+def unreachable_ui() -> None:
+    words = unreachable_words(_base_url(), network_address())
+    if words is not None:
+        with st.container(key="room_unreachable"):
+            st.warning(words, icon=":material/wifi_off:")
+
+
+def room_bar_ui(code: str, mode: str) -> None:
+    """The room on the explorer: its code and, on a laptop, the invitation and the wall's link.
+    The presenter link (the key) only for the person who opened the room, folded away, and never
+    in presenter mode, which is for projecting. On a phone one line, so that the canvas fits the
+    first screen."""
+    with st.container(key="room_bar", border=mode != "phone"):
+        if mode == "phone":
+            st.markdown(f"**Room {code}** · draw, pick your digit, send.")
+            return
+        if mode == "present":
+            st.markdown(f"**Room {code}**: join at **{join_link(code)}**")
+            return
+        secret = _presenter_secret(code)
         text, links = st.columns([3, 2], vertical_alignment="center")
         text.markdown("### " + _("Room {code}").format(code=code))
         text.caption(_("Draw a digit, pick the digit you meant under the prediction, and send it to the "
@@ -191,9 +255,10 @@ def room_bar_ui(code: str) -> None:
         with st.expander(_("Invite others: QR code and link"), expanded=st.session_state.get("new_room") == code):
             invite_ui(code)
         if secret is not None and st.session_state.get("new_room") == code:
-            st.info(_("**Presenter link** (shown only here; keep it): it opens the wall with the right to remove "
-                      "drawings and close the room."), icon=":material/key:")
-            st.code(wall_link(code, secret), language=None)
+            with st.expander(_("Presenter link (the key to this room)"), icon=":material/key:", key="presenter_key"):
+                st.caption(_("Shown only to you, who opened the room; keep it off the projector. It opens the wall "
+                             "with the right to remove drawings and close the room."))
+                st.code(wall_link(code, secret), language=None)
 
 
 def to_query(code: str | None) -> dict[str, str]:
@@ -203,47 +268,70 @@ def to_query(code: str | None) -> dict[str, str]:
 
 def send_ui(code: str, image: np.ndarray | None, strokes: int, analysis) -> None:
     """Under the prediction: "I drew" (0-9) and "Send to the room"; says whether it arrived.
-    `analysis` is the model's trace of `image` (None when nothing is drawn)."""
+    `analysis` is the model's trace of `image` (None when nothing is drawn).
+
+    One drawing, one send: a new stroke or Clear (a new image) empties "I drew", Send waits for a
+    digit, and a drawing already sent is said to be in the room, not sent again (the store refuses
+    a copy too)."""
+    pixels = None if image is None else np.clip(np.round(image * 255), 0, 255).astype(np.uint8)  # (28, 28)
+    drawing = None if pixels is None else hashlib.sha256(pixels.tobytes()).hexdigest()
+    if st.session_state.get("room_drawing") != drawing:  # before the pills exist: a new drawing, no digit yet
+        st.session_state["room_drawing"] = drawing
+        st.session_state["room_meant"] = None
+    sent = st.session_state.setdefault("room_sent_drawings", {}).setdefault(code, {})
     with st.container(key="room_send", border=True):
         st.markdown(_("**Send to room {code}**").format(code=code))
         meant = st.pills(_("I drew"), range(10), key="room_meant")
         drawn = image is not None and analysis is not None
-        if st.button(_("Send to the room"), type="primary", icon=":material/send:", key="room_send_button",
-                     disabled=not drawn):
-            if meant is None:
-                st.warning(_("Pick the digit you drew under “I drew”, then send."))
-                return
-            rooms = _store_or_warn()
-            if rooms is None:
-                return
-            pixels = np.clip(np.round(image * 255), 0, 255).astype(np.uint8)  # (28, 28) in [0, 1] -> uint8
-            prediction = int(analysis.prediction)
-            try:
-                rooms.add_drawing(code, _session_id(), pixels, strokes, meant, prediction, analysis.step_predictions)
-                count = rooms.room_status(code).drawings
-            except ValueError as error:
-                st.warning(str(error))
-                return
-            with st.container(key="room_sent"):
-                sent = (_("Sent: your {meant} is on the wall (the LSTM read it as meant).") if meant == prediction
-                        else _("Sent: your {meant} is on the wall (the LSTM read it as {read}).")).format(
-                            meant=meant, read=prediction)
-                room_count = ngettext("The room has {n} drawing.", "The room has {n} drawings.", count).format(n=count)
-                st.success(f"{sent} {room_count}", icon=":material/check_circle:")
-        elif not drawn:
+        pressed = st.button(_("Send to the room"), type="primary", icon=":material/send:", key="room_send_button",
+                            disabled=not drawn or meant is None)
+        if not drawn:
             st.caption(_("Draw a digit first; then pick the digit you meant and send it.") if image is None else
                        _("Draw the digit bigger first: a drawing too small to read is not sent."))
+            return
+        if meant is None:
+            st.caption(_("Pick the digit you meant under “I drew”; then send it."))
+            return
+        if not pressed:
+            return
+        if drawing in sent:
+            with st.container(key="room_already"):
+                st.info(_("This drawing is already in room {code} (sent as a {meant}); it counts once. "
+                          "Clear the canvas to draw another.").format(code=code, meant=sent[drawing]),
+                        icon=":material/done_all:")
+            return
+        rooms = _store_or_warn()
+        if rooms is None:
+            return
+        prediction = int(analysis.prediction)
+        try:
+            rooms.add_drawing(code, _session_id(), pixels, strokes, meant, prediction, analysis.step_predictions)
+            count = rooms.room_status(code).drawings
+        except ValueError as error:
+            from room import store  # loaded already: open_store() imported it
+            if isinstance(error, store.AlreadySent):
+                sent[drawing] = meant
+            st.warning(str(error))
+            return
+        sent[drawing] = meant
+        with st.container(key="room_sent"):
+            words = (_("Sent: your {meant} is on the wall (the LSTM read it as meant).") if meant == prediction
+                     else _("Sent: your {meant} is on the wall (the LSTM read it as {read}).")).format(
+                         meant=meant, read=prediction)
+            room_count = ngettext("The room has {n} drawing.", "The room has {n} drawings.", count).format(n=count)
+            st.success(f"{words} {room_count}", icon=":material/check_circle:")
 
 
 def wall_ui(code: str, metrics: dict | None) -> None:
     """The projector's page (1280 x 720): the invitation above the live wall."""
-    st.html("<style>.stMainBlockContainer { padding-top: 2rem; }</style>")  # a projector has no height to spare
+    st.html(f"<style>{WALL_CSS}</style>")  # a projector has no height to spare
     title, invitation = st.columns([5, 1], vertical_alignment="center")
     title.title(_("Room {code}").format(code=code))
     title.markdown(_("Draw on your phone at **{link}**, pick the digit you meant and send it.").format(
         link=join_link(code)))
     with invitation:
-        st.image(qr_png(join_link(code), scale=4), width=130)
+        st.image(qr_png(join_link(code), scale=4), width=130, alt=_(QR_ALT).format(link=join_link(code)))
+    unreachable_ui()
     if metrics is None:
         st.info(_("MNIST's accuracy per step comes from `model/metrics.json`, which is missing or belongs to "
                   "another model file; the room's own numbers are shown alone."))
@@ -273,15 +361,17 @@ def live_wall_ui(code: str, metrics: dict | None, secret: str | None) -> None:
     with accuracy_column.container(key="wall_accuracy"):
         st.metric(_("Room accuracy"), "–" if numbers.accuracy is None else f"{numbers.accuracy:.0%}",
                   border=True, help=_("Drawings whose final reading is the digit their author meant."))
+    sentences = wall.wall_sentences(numbers, metrics)
     with words_column:
         if summary.closed:
             st.info(_("This room is closed: it takes no more drawings."), icon=":material/lock:")
-        for sentence in wall.wall_sentences(numbers, metrics):
+        for sentence in sentences:
             st.markdown(sentence)
     chart_column, grid_column = st.columns([2, 3], gap="medium")
     with chart_column:
         st.caption(_("Read as meant, step by step: the readout applied after each row"))
-        st.plotly_chart(wall.room_accuracy_figure(numbers, metrics, WALL_CHART_HEIGHT), key="wall_chart", **PLOT)
+        st.plotly_chart(wall.room_accuracy_figure(numbers, metrics, WALL_CHART_HEIGHT), key="wall_chart",
+                        alt=_(WALL_CHART_ALT).format(sentences=" ".join(sentences).replace("**", "")), **PLOT)
     with grid_column:
         drawings_grid_ui(summary, secret)
     if secret is not None:
@@ -306,7 +396,8 @@ def drawings_grid_ui(summary: RoomSummary, secret: str | None) -> None:
             with column.container(key=f"wall_drawing_{drawing.id}"):
                 caption = (f"{drawing.meant} ✓" if drawing.correct else
                            _("{meant} read as {read}").format(meant=drawing.meant, read=drawing.read))
-                st.image(wall.tile(drawing.pixels), caption=caption, width="stretch")
+                st.image(wall.tile(drawing.pixels), caption=caption, width="stretch",
+                         alt=_(TILE_ALT).format(meant=drawing.meant, read=drawing.read))
                 if secret is not None:
                     st.button(":material/delete:", key=f"remove_{drawing.id}", type="tertiary",
                               help=_("Remove this drawing from the wall"),

@@ -87,8 +87,9 @@ def _middle_steps(values) -> str:
     ordered = np.sort(np.asarray(values))
     middle = len(ordered) // 2
     low, high = (ordered[middle], ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1], ordered[middle])
-    return (_("at step {step}").format(step=low) if low == high else
-            _("between steps {low} and {high}").format(low=low, high=high))
+    if low == high:
+        return _("at step {step}").format(step=low)
+    return _("between steps {low} and {high}").format(low=low, high=high)
 
 
 def wall_sentences(numbers: WallNumbers, metrics: dict | None) -> list[str]:
@@ -104,22 +105,22 @@ def wall_sentences(numbers: WallNumbers, metrics: dict | None) -> list[str]:
         own = numbers.settle_steps[numbers.correct_mask & (numbers.meant == digit)]
         mnist_median = ((metrics or {}).get("decision_step", {}).get("median_per_class")
                         or [None] * CONFIG.classes)[digit]
-        values = dict(digit=digit, when=_middle_steps(own), steps=CONFIG.timesteps, count=len(own),
-                      mnist=_steps([mnist_median]) if mnist_median else "")
-        sentences.append((
-            _("Your room's {digit}s settle {when} of {steps}: from there to the last row, the readout's answer stays "
-              "{digit} (the middle of {count} drawings read as {digit}). MNIST's test {digit}s: {mnist}.")
-            if mnist_median else
-            _("Your room's {digit}s settle {when} of {steps}: from there to the last row, the readout's answer stays "
-              "{digit} (the middle of {count} drawings read as {digit}).")).format(**values))
+        values = dict(digit=digit, when=_middle_steps(own), steps=CONFIG.timesteps, n=len(own),
+                      mnist_when=_steps([mnist_median]) if mnist_median else "")
+        sentences.append((_("Your room's {digit}s settle {when} of {steps}: from there to the last row, the "
+                            "readout's answer stays {digit} (the middle of {n} drawings read as {digit}). MNIST's "
+                            "test {digit}s: {mnist_when}.") if mnist_median else
+                          _("Your room's {digit}s settle {when} of {steps}: from there to the last row, the "
+                            "readout's answer stays {digit} (the middle of {n} drawings read as {digit}).")
+                          ).format(**values))
     if numbers.drawings < MIN_ROOM_DRAWINGS:
         noise = 100 * HALF / np.sqrt(MIN_ROOM_DRAWINGS)  # a share's largest standard error, in points
         sentences.append(ngettext(
-            "{n} drawing so far: the wall compares the whole room with MNIST from {least} drawings on (even then, "
-            "a share of the room is uncertain by about ±{noise:.0f} points).",
-            "{n} drawings so far: the wall compares the whole room with MNIST from {least} drawings on (even "
-            "then, a share of the room is uncertain by about ±{noise:.0f} points).", numbers.drawings).format(
-                n=numbers.drawings, least=MIN_ROOM_DRAWINGS, noise=noise))
+            "{n} drawing so far: the wall compares the whole room with MNIST from {minimum} drawings on (even "
+            "then, a share of the room is uncertain by about ±{noise:.0f} points).",
+            "{n} drawings so far: the wall compares the whole room with MNIST from {minimum} drawings on (even "
+            "then, a share of the room is uncertain by about ±{noise:.0f} points).",
+            numbers.drawings).format(n=numbers.drawings, minimum=MIN_ROOM_DRAWINGS, noise=noise))
         return sentences
     room_half = first_step_at_least(numbers.step_accuracy, HALF)
     mnist_half = first_step_at_least(metrics["readout_accuracy_per_step"], HALF) if metrics else None

@@ -9,7 +9,9 @@
   with the model loaded, and mouse-up -> updated prediction in headless Chromium;
 - server: what one `streamlit run app.py` process costs, read from /proc and measured through
   Streamlit's own websocket protocol (scripts/ws_client.py), without a browser: process start ->
-  first page sent, CPU per stroke rerun on the default view, and RSS with 30 open sessions.
+  first page sent, CPU per stroke rerun on the default view, and RSS with 30 open sessions;
+- views: the server's CPU per stroke rerun with each "what if" view open (a session opened on
+  ?view=whatif or ?view=map, as a link opens it), beside the default view on the same server.
 
 Numbers on a shared 2-core machine are noisy, which is why this is a script that prints medians
 and not a timed test.
@@ -132,6 +134,26 @@ def bench_browser(repeats: int) -> dict:
 SERVER_STARTS, STROKE_BATCHES, STROKES_PER_BATCH, RSS_SESSIONS = 3, 5, 6, 30
 
 
+async def stroke_cpu_ms(url: str, pid: int, pool, query: str = "") -> list[float]:
+    """One session's strokes, each a new drawing (no cache hits): the server's CPU per stroke
+    rerun, one figure per batch of STROKES_PER_BATCH (/proc counts in 10 ms ticks)."""
+    from scripts.ws_client import Session
+    from scripts.ws_load import cpu_seconds
+
+    per_rerun = []
+    async with Session(url, query=query) as session:
+        await session.rerun()
+        for stroke in range(2):  # warm-up: first imports and caches
+            await session.draw(pool[stroke].data_url, stroke + 1)
+        for batch in range(STROKE_BATCHES):
+            before = cpu_seconds([pid])
+            for k in range(STROKES_PER_BATCH):
+                number = 2 + batch * STROKES_PER_BATCH + k
+                await session.draw(pool[number % len(pool)].data_url, number + 1)
+            per_rerun.append((cpu_seconds([pid]) - before) / STROKES_PER_BATCH * 1000)
+    return per_rerun
+
+
 def bench_server(repeats: int) -> dict:
     """A fresh server per start; then one session's strokes, then RSS_SESSIONS sessions at once.
 
@@ -152,20 +174,6 @@ def bench_server(repeats: int) -> dict:
         async with Session(url) as session:
             await session.rerun()
 
-    async def strokes(url: str, pid: int) -> list[float]:
-        per_rerun = []
-        async with Session(url) as session:
-            await session.rerun()
-            for stroke in range(2):  # warm-up: first imports and caches
-                await session.draw(pool[stroke].data_url, stroke + 1)
-            for batch in range(STROKE_BATCHES):
-                before = cpu_seconds([pid])
-                for k in range(STROKES_PER_BATCH):
-                    number = 2 + batch * STROKES_PER_BATCH + k  # a new drawing every stroke: no cache hits
-                    await session.draw(pool[number % len(pool)].data_url, number + 1)
-                per_rerun.append((cpu_seconds([pid]) - before) / STROKES_PER_BATCH * 1000)
-        return per_rerun
-
     async def many_sessions(url: str, pid: int) -> float:
         sessions = [Session(url) for _ in range(RSS_SESSIONS)]
         for index, session in enumerate(sessions):
@@ -185,7 +193,7 @@ def bench_server(repeats: int) -> dict:
             ready_s.append(time.perf_counter() - started)
             ready_cpu_s.append(cpu_seconds([server.process.pid]))
             if attempt == 0:
-                cpu_ms = asyncio.run(strokes(server.url, server.process.pid))
+                cpu_ms = asyncio.run(stroke_cpu_ms(server.url, server.process.pid, pool))
                 rss = asyncio.run(many_sessions(server.url, server.process.pid))
     return {
         f"server start -> first page sent over the websocket (cold, {SERVER_STARTS} starts)":
@@ -198,7 +206,31 @@ def bench_server(repeats: int) -> dict:
     }
 
 
-BENCHMARKS = {"trace": bench_trace, "figure": bench_figure, "browser": bench_browser, "server": bench_server}
+def bench_views(repeats: int) -> dict:
+    """CPU per stroke rerun with each analysis view open, on one server, the default view first.
+
+    A stroke with "Rows, what if" open traces the edited digit and (once per drawing, then
+    cached) the 2 x 29 digits of the influence strip, and builds two figures; with "Where the
+    state travels" open, it projects the path and builds the map.
+    """
+    import asyncio
+
+    from scripts.browser import AppServer
+    from scripts.ws_load import drawing_pool
+
+    pool = drawing_pool()
+    results = {}
+    with AppServer(start_timeout_s=60) as server:
+        for view, name in (("play", "Row by row (the default view)"), ("whatif", "Rows, what if"),
+                           ("map", "Where the state travels")):
+            cpu_ms = asyncio.run(stroke_cpu_ms(server.url, server.process.pid, pool, query=f"view={view}"))
+            results[f"server CPU per stroke rerun, {name} open (median of {STROKE_BATCHES} batches of "
+                    f"{STROKES_PER_BATCH}; all: {', '.join(f'{ms:.0f}' for ms in cpu_ms)})"] = statistics.median(cpu_ms)
+    return results
+
+
+BENCHMARKS = {"trace": bench_trace, "figure": bench_figure, "browser": bench_browser, "server": bench_server,
+              "views": bench_views}
 
 
 def main(argv=None) -> None:

@@ -414,3 +414,90 @@ def overlapping(boxes: list[dict], tolerance_px: float = 1.0) -> list[tuple[str,
 def press_play(page) -> None:
     """Click the ▶ Play button inside the playback figure."""
     page.locator(f"{PLAYBACK} .updatemenu-button", has_text="Play").click()
+
+
+PHONES = {  # the two phones of a lesson: an iPhone and an Android, with their own user agents
+    "iphone": dict(viewport={"width": 390, "height": 844}, device_scale_factor=3, has_touch=True, is_mobile=True,
+                   user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+                              "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"),
+    "android": dict(viewport={"width": 360, "height": 740}, device_scale_factor=3, has_touch=True,
+                    is_mobile=True,
+                    user_agent="Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+                               "Chrome/131.0.0.0 Mobile Safari/537.36"),
+}
+LAPTOP = dict(viewport={"width": 1440, "height": 900})
+
+# Samples the canvas's position on the page (its box plus the scroll of every scrolled ancestor)
+# on each animation frame, in the page's own clock, until stop_tracking_canvas reads them back.
+TRACK_CANVAS_JS = """() => {
+    const position = () => {
+        const host = document.querySelector("[data-testid='stBidiComponentIsolated']");
+        const canvas = host && host.shadowRoot && host.shadowRoot.querySelector("canvas.upper-canvas");
+        if (!canvas) return null;
+        let scrolled = window.scrollY;
+        for (let node = host.parentElement; node; node = node.parentElement) scrolled += node.scrollTop;
+        const box = canvas.getBoundingClientRect();
+        return {y: box.y + scrolled, x: box.x, screen_y: box.y, t: performance.now()};
+    };
+    window.__canvasTrack = {samples: [], running: true};
+    const sample = () => {
+        if (!window.__canvasTrack.running) return;
+        const now = position();
+        if (now) window.__canvasTrack.samples.push(now);
+        requestAnimationFrame(sample);
+    };
+    requestAnimationFrame(sample);
+}"""
+
+
+def track_canvas(page) -> None:
+    """Start sampling the canvas's page position on every frame (see stop_tracking_canvas)."""
+    page.evaluate(TRACK_CANVAS_JS)
+
+
+def stop_tracking_canvas(page) -> list[dict]:
+    """Stop sampling; returns the samples ({y: page position, x, screen_y, t: ms}), oldest first."""
+    return page.evaluate("() => { window.__canvasTrack.running = false; return window.__canvasTrack.samples; }")
+
+
+def canvas_shift_px(samples: list[dict]) -> float:
+    """How far the canvas moved on the page while it was tracked (largest minus smallest y or x)."""
+    if not samples:
+        raise ValueError("The canvas was never sampled.")
+    return max(max(s[axis] for s in samples) - min(s[axis] for s in samples) for axis in ("y", "x"))
+
+
+def touch_strokes(page, strokes, pause_ms: float = 150, canvas_size: float = CANVAS_SIZE,
+                  move_ms: float = 8) -> None:
+    """Draw strokes with a finger, as Chromium's touch events (CDP Input.dispatchTouchEvent): a
+    touchStart, a touchMove every few pixels `move_ms` apart and a touchEnd per stroke, `pause_ms`
+    between one stroke's end and the next one's start. Each stroke is placed on the canvas where
+    it is at that moment, as a finger would."""
+    session = page.context.new_cdp_session(page)
+    try:
+        for number, stroke in enumerate(strokes):
+            if number:
+                page.wait_for_timeout(pause_ms)
+            box = canvas_box(page)
+            scale_x, scale_y = box["width"] / canvas_size, box["height"] / canvas_size
+            points = [(box["x"] + x * scale_x, box["y"] + y * scale_y) for x, y in stroke]
+            dense = [points[0]]
+            for (x0, y0), (x1, y1) in zip(points, points[1:]):
+                pieces = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) // 6))
+                dense += [(x0 + (x1 - x0) * k / pieces, y0 + (y1 - y0) * k / pieces) for k in range(1, pieces + 1)]
+            session.send("Input.dispatchTouchEvent", {"type": "touchStart",
+                                                      "touchPoints": [{"x": dense[0][0], "y": dense[0][1]}]})
+            for x, y in dense[1:]:
+                session.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+                page.wait_for_timeout(move_ms)
+            session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    finally:
+        session.detach()
+
+
+def touch_digit(page, strokes, pause_ms: float = 150, timeout_ms: float = 30_000,
+                selector: str = RUN_MARKER) -> str | None:
+    """touch_strokes, then wait for the run that saw all of them; returns the predicted digit."""
+    expected = strokes_on_canvas(marker(page, selector)) + len(strokes)
+    touch_strokes(page, strokes, pause_ms)
+    return shown_prediction(page, wait_for_strokes(page, expected, timeout_ms, selector), timeout_ms)

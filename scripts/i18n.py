@@ -16,6 +16,7 @@ current source, so a sentence added without its translation fails the tests.
 """
 
 import argparse
+import copy
 import string
 import sys
 from datetime import datetime, timezone
@@ -85,7 +86,9 @@ def updated(catalog: Catalog, template: Catalog, lang: str) -> Catalog:
     """`catalog` with the template's messages: translations kept, new ones empty (English: the
     msgid itself, the source language's translation of itself), vanished ones dropped. No fuzzy
     matching: a guessed translation of a changed sentence is worse than an honest gap."""
-    catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+    # A copy: Babel puts the template's own Message objects into the catalogue, so without one the
+    # English pass (msgstr = msgid) would fill the next language's new messages with English too.
+    catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_header_comment=False)
     for message in catalog:
         if not message.id:
             continue

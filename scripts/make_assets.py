@@ -10,6 +10,12 @@ scripts/browser.py) and writes to assets/:
     playback.gif          the playback, one frame per row read
     presenter.png         presenter mode on a 1280 x 720 projector, the playback at step 16
     phone.png             the phone layout (390 x 844) right after drawing
+    rows_what_if.png      "Rows, what if": the 7 without rows 7-11 (its top bar) beside the
+                          original, and the row-influence strip
+    state_map.png         "Where the state travels": the 7's path over the map of the test digits'
+                          hidden states, at step 16
+
+`--only whatif` makes just those two.
 
 `--only room` makes just those two.
 
@@ -44,6 +50,7 @@ GIF_WIDTH = 760
 GIF_FRAME_MS, GIF_LAST_FRAME_MS = 250, 2500
 SPEED_FOR_CAPTURE = 800  # ms per step while capturing, so that no frame is missed
 WALL_VIEWPORT = {"width": 1280, "height": 720}
+BLANKED = (7, 11)  # the rows taken from the README's 7 in "Rows, what if": its top bar
 WALL_DRAWINGS, WALL_SEED = 30, 1
 WALL_PUBLIC_URL = "http://classroom.example:8501"  # the join link shown, as PUBLIC_URL would set it
 
@@ -117,14 +124,43 @@ def page_assets(chromium, url: str) -> None:
              ASSETS / "step_up_close.png")
 
     app_browser.open_tab(page, "Why the final output?")
-    page.locator("[data-testid='stDataFrame']").wait_for()
+    page.locator("[data-testid='stTable']").wait_for()
     time.sleep(0.5)
     tabs = "[data-testid='stTab']:has-text('Row by row')"
-    why = clip_between(page, tabs, "[data-testid='stDataFrame']")
+    why = clip_between(page, tabs, "[data-testid='stTable']")
     save_png(page.screenshot(clip=why), ASSETS / "why_final_output.png")
 
     app_browser.open_tab(page, "Row by row")
     save_gif(capture_playback(page), ASSETS / "playback.gif")
+
+
+def whatif_assets(chromium, url: str) -> None:
+    """The two "what if" views on a laptop, for the README's "What you are looking at"."""
+    digit, seed = DRAWING
+    page = app_browser.open_app(chromium, f"{url}/?t=16&view=whatif", viewport=VIEWPORT, timeout_ms=180_000)
+    draw(page, digit, seed, playback=False)
+    thumbs = page.locator(".st-key-rows_blanked input[type='range']")
+    for thumb, presses in ((thumbs.nth(0), 18 - BLANKED[0]), (thumbs.nth(1), 22 - BLANKED[1])):
+        for _ in range(presses):  # from the default band, 18-22, one row at a time
+            app_browser.next_run(page, lambda: thumb.press("ArrowLeft"))
+    page.locator(".st-key-whatif_influence .js-plotly-plot").wait_for(timeout=60_000)
+    tabs = page.locator("[data-testid='stTab']:has-text('Row by row')")
+    save_png(page.screenshot(clip=view_clip(page, tabs, ".st-key-influence_sentence")), ASSETS / "rows_what_if.png")
+    app_browser.open_tab(page, "Where the state travels")
+    page.locator(".st-key-state_map .js-plotly-plot").wait_for(timeout=60_000)
+    save_png(page.screenshot(clip=view_clip(page, tabs, ".st-key-map_sentence")), ASSETS / "state_map.png")
+
+
+def view_clip(page, tabs, bottom_selector: str, margin: int = 16) -> dict:
+    """The analysis tabs down to an element, scrolled to the top of Streamlit's own scrolling
+    container first (a clip beyond the window shows nothing), without the sidebar."""
+    tabs.first.evaluate("element => element.scrollIntoView({block: 'start'})")
+    page.mouse.move(0, 0)  # no hover labels in the pictures
+    time.sleep(0.8)  # let the charts finish their first paint
+    top, bottom = tabs.first.bounding_box(), page.locator(bottom_selector).first.bounding_box()
+    x, y = max(0, top["x"] - margin), max(0, top["y"] - margin)
+    return {"x": x, "y": y, "width": VIEWPORT["width"] - x - margin,
+            "height": bottom["y"] + bottom["height"] + margin - y}
 
 
 def gallery_asset(chromium, url: str) -> None:
@@ -157,13 +193,15 @@ def room_assets(chromium, url: str) -> None:
     phone.close()
 
 
-def draw(page, digit: int, seed: int) -> None:
-    """Draw the README's digit and wait until the whole page, playback included, shows it."""
+def draw(page, digit: int, seed: int, playback: bool = True) -> None:
+    """Draw the README's digit and wait until the whole page (the playback too, when it is the
+    open view) shows it."""
     shown = app_browser.draw_digit(page, random_drawing(digit, np.random.default_rng(seed)).strokes,
                                    timeout_ms=60_000, selector=app_browser.RUN_MARKER)
     if shown != str(digit):
         raise RuntimeError(f"drew a {digit}, the page predicts {shown}")
-    app_browser.wait_for_playback(page, timeout_ms=60_000)
+    if playback:
+        app_browser.wait_for_playback(page, timeout_ms=60_000)
 
 
 def capture_wall(chromium_path: str, path: Path) -> None:
@@ -195,8 +233,8 @@ def capture_wall(chromium_path: str, path: Path) -> None:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-    parser.add_argument("--only", choices=("page", "gallery", "room", "wall"), nargs="+",
-                        default=("page", "gallery", "room", "wall"))
+    parser.add_argument("--only", choices=("page", "gallery", "room", "wall", "whatif"), nargs="+",
+                        default=("page", "gallery", "room", "wall", "whatif"))
     args = parser.parse_args(argv)
     ASSETS.mkdir(exist_ok=True)
     if "wall" in args.only:
@@ -214,6 +252,8 @@ def main(argv=None) -> None:
             print("MNIST_DIR is not set: no gallery.png", file=sys.stderr)
         if "room" in args.only:
             room_assets(chromium, server.url)
+        if "whatif" in args.only:
+            whatif_assets(chromium, server.url)
         chromium.close()
 
 

@@ -1,8 +1,9 @@
-"""Write the README's tables of measured figures from model/metrics.json: python -m scripts.readme_tables
+"""Write the documents' tables of measured figures from model/metrics.json: python -m scripts.readme_tables
 
-Each table sits between `<!-- metrics:NAME -->` and `<!-- /metrics:NAME -->` in README.md and is
-rewritten whole, so no figure in the README is typed by hand; `--check` exits non-zero when the
-README differs from what metrics.json says (tests/test_readme_tables.py runs it).
+Each table sits between `<!-- metrics:NAME -->` and `<!-- /metrics:NAME -->` in README.md or any
+docs/*.md (a table may appear in more than one of them) and is rewritten whole, so no figure in the
+documents is typed by hand; `--check` exits non-zero when a document differs from what metrics.json
+says (tests/test_readme_tables.py runs it). Every table must appear in at least one document.
 """
 
 import argparse
@@ -14,7 +15,8 @@ from pathlib import Path
 from model.config import METRICS_PATH
 from page import explain
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 STEPS_SHOWN = (7, 14, 18, 21, 24, 28)
 
 
@@ -119,28 +121,79 @@ TABLES = {"why-words": why_words, "per-step": per_step_table, "alternatives": al
           "not-sure": not_sure_table}
 
 
-def rewritten(readme: str, metrics: dict) -> str:
-    for name, make in TABLES.items():
-        pattern = re.compile(rf"(<!-- metrics:{name} -->\n)(?:.*?\n)?(<!-- /metrics:{name} -->)", re.DOTALL)
-        if not pattern.search(readme):
-            raise ValueError(f"README.md has no <!-- metrics:{name} --> ... <!-- /metrics:{name} --> block")
-        readme = pattern.sub(lambda m: m.group(1) + make(metrics) + "\n" + m.group(2), readme)
-    return readme
+MARKER = re.compile(r"<!-- (/?)metrics:([\w-]+) -->")
+
+
+def block(name: str) -> re.Pattern:
+    return re.compile(rf"(<!-- metrics:{name} -->\n)(?:.*?\n)?(<!-- /metrics:{name} -->)", re.DOTALL)
+
+
+def names_in(text: str) -> set[str]:
+    """The tables a document holds; an unknown name, or a marker without its partner, is an error."""
+    opened = {m.group(2) for m in MARKER.finditer(text) if not m.group(1)}
+    closed = {m.group(2) for m in MARKER.finditer(text) if m.group(1)}
+    unknown = (opened | closed) - set(TABLES)
+    if unknown:
+        raise ValueError(f"unknown table(s) {sorted(unknown)}: the known ones are {sorted(TABLES)}")
+    unmatched = {name for name in opened | closed if not block(name).search(text)}
+    if unmatched:
+        raise ValueError("<!-- metrics:NAME --> without its <!-- /metrics:NAME --> (or the reverse): "
+                         f"{sorted(unmatched)}")
+    return opened
+
+
+def rewritten(text: str, metrics: dict, required=()) -> str:
+    """The document with each of its tables rewritten from metrics; `required` names tables it must hold."""
+    present = names_in(text)
+    for name in required:
+        if name not in present:
+            raise ValueError(f"no <!-- metrics:{name} --> ... <!-- /metrics:{name} --> block")
+    for name in present:
+        made = TABLES[name](metrics)
+        text = block(name).sub(lambda m: m.group(1) + made + "\n" + m.group(2), text)
+    return text
+
+
+def documents(root: Path = ROOT) -> list[Path]:
+    """README.md and every docs/*.md: where the tables may live."""
+    return [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+
+
+def updates(root: Path, metrics: dict) -> dict[Path, str]:
+    """Every document whose tables differ from metrics, with its rewritten text; a ValueError names the
+    first problem (a malformed block, or a table that appears in no document)."""
+    changed, seen = {}, set()
+    for path in documents(root):
+        current = path.read_text()
+        try:
+            updated = rewritten(current, metrics)
+        except ValueError as error:
+            raise ValueError(f"{path.relative_to(root)}: {error}") from None
+        seen |= names_in(current)
+        if updated != current:
+            changed[path] = updated
+    missing = sorted(set(TABLES) - seen)
+    if missing:
+        raise ValueError(f"no document holds <!-- metrics:NAME --> ... <!-- /metrics:NAME --> for {missing}")
+    return changed
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only check; exit 1 if README.md is out of date")
+    parser.add_argument("--check", action="store_true",
+                        help="only check; exit 1 if a document is out of date")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the repository to read (default: this one)")
     args = parser.parse_args(argv)
     metrics = json.loads(METRICS_PATH.read_text())
-    current = README.read_text()
-    updated = rewritten(current, metrics)
+    changed = updates(args.root, metrics)
     if args.check:
-        if updated != current:
-            print("README.md's tables differ from model/metrics.json: run python -m scripts.readme_tables")
-            return 1
-        return 0
-    README.write_text(updated)
+        for path in changed:
+            print(f"{path.relative_to(args.root)}'s tables differ from model/metrics.json: "
+                  "run python -m scripts.readme_tables")
+        return 1 if changed else 0
+    for path, text in changed.items():
+        path.write_text(text)
+        print(f"rewrote {path.relative_to(args.root)}")
     return 0
 
 

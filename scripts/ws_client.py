@@ -37,9 +37,10 @@ def png_data_url(rgba: np.ndarray) -> str:
 
 
 def canvas_state(data_url: str | None, strokes: int) -> dict:
-    """The canvas component's state: Fabric.js's JSON (one path object per stroke) and the image."""
-    return {"drawing": {"raw": {"objects": [{"type": "path"}] * strokes}, "data": data_url},
-            "backgroundFit": None}
+    """The canvas component's state: Fabric.js's JSON (one short path object per stroke, as the
+    page counts and links strokes) and the image."""
+    path = {"type": "path", "path": [["M", 100, 100], ["L", 140, 180]], "strokeWidth": 22}
+    return {"drawing": {"raw": {"objects": [path] * strokes}, "data": data_url}, "backgroundFit": None}
 
 
 @dataclass
@@ -64,7 +65,7 @@ def element_of(message: ForwardMsg) -> Element | None:
         return Element(kind, proto.body)
     if kind == "exception":
         return Element(kind, "\n".join([f"{proto.type}: {proto.message}", *proto.stack_trace]))
-    if kind == "bidi_component":
+    if kind in ("bidi_component", "button", "button_group"):
         return Element(kind, element_id=proto.id)
     return Element(kind)
 
@@ -91,11 +92,15 @@ class Run:
 class Session:
     """One browser-less session: `async with Session(url) as s: run = await s.rerun()`."""
 
-    def __init__(self, url: str, timeout_s: float = 60.0, cookie: str | None = None):
+    def __init__(self, url: str, timeout_s: float = 60.0, cookie: str | None = None, query: str = ""):
+        """`query`: the page address's query string without "?" (e.g. "view=whatif"), as a browser
+        opening a link sends it with every run."""
         self.url = url.replace("http://", "ws://").replace("https://", "wss://").rstrip("/") + STREAM_PATH
-        self.timeout_s, self.cookie = timeout_s, cookie
+        self.timeout_s, self.cookie, self.query = timeout_s, cookie, query
         self.websocket = None
         self.canvas_id: str | None = None
+        self.widget_ids: dict[str, str] = {}  # a keyed widget's key -> its element id ("$$ID-<hash>-<key>")
+        self.canvas: dict | None = None  # the canvas state last sent
         self.response_headers: dict = {}
 
     async def __aenter__(self) -> "Session":
@@ -112,15 +117,26 @@ class Session:
         """Send one raw frame (bytes: binary, str: text), as a client may, right or wrong."""
         await self.websocket.send(payload)
 
-    async def rerun(self, widget_values: dict[str, dict] | None = None) -> Run:
-        """Ask for a script run with these component states (element id -> state) and read it to the end."""
+    async def rerun(self, widget_values: dict[str, dict] | None = None, picks: dict[str, list[str]] | None = None,
+                    press: str | None = None) -> Run:
+        """Ask for a script run with these component states (element id -> state), pills or
+        segmented controls picked (element id -> formatted options) and a button pressed (its
+        element id), and read the run to the end."""
         message = BackMsg()
-        message.rerun_script.query_string = ""
+        message.rerun_script.query_string = self.query
         message.rerun_script.page_script_hash = ""
         for element_id, state in (widget_values or {}).items():
             widget = message.rerun_script.widget_states.widgets.add()
             widget.id = element_id
             widget.json_value = json.dumps(state)
+        for element_id, options in (picks or {}).items():
+            widget = message.rerun_script.widget_states.widgets.add()
+            widget.id = element_id
+            widget.string_array_value.data.extend(options)
+        if press is not None:
+            widget = message.rerun_script.widget_states.widgets.add()
+            widget.id = press
+            widget.trigger_value = True
         run = Run(sent_at=time.perf_counter())
         await self.websocket.send(message.SerializeToString())
         return await self.read_run(run)
@@ -138,6 +154,8 @@ class Session:
                 run.elements.append((time.perf_counter(), element))
                 if element.kind == "bidi_component" and self.canvas_id is None:
                     self.canvas_id = element.element_id
+                if element.kind in ("button", "button_group") and "-" in element.element_id:
+                    self.widget_ids[element.element_id.rsplit("-", 1)[1]] = element.element_id
             elif kind == "script_finished":
                 run.finished_at = time.perf_counter()
                 run.status = ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)
@@ -147,4 +165,13 @@ class Session:
         """Send a drawing the way the canvas does, and read the run it causes."""
         if self.canvas_id is None:
             raise RuntimeError("no canvas seen yet: rerun() once first")
-        return await self.rerun({self.canvas_id: canvas_state(data_url, strokes)})
+        self.canvas = canvas_state(data_url, strokes)
+        return await self.rerun({self.canvas_id: self.canvas})
+
+    async def send_to_room(self, digit: int) -> Run:
+        """In a room (query_string "room=CODE"): pick `digit` under "I drew" for the drawing on the
+        canvas, then press "Send to the room", as a phone does; returns the run of the press."""
+        canvas = {self.canvas_id: self.canvas}
+        picked = {self.widget_ids["room_meant"]: [str(digit)]}
+        await self.rerun(canvas, picked)  # the pick enables Send
+        return await self.rerun(canvas, picked, press=self.widget_ids["room_send_button"])

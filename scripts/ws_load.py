@@ -15,6 +15,13 @@ latency from sending the drawing to the Prediction message (p50, p95, max) and t
 run, the server's CPU (from /proc: per rerun and as a share of one core) and its RSS, and this
 client's own CPU, so server and client costs are apart.
 
+With --room CODE every session joins that room and sends every `--send-every`th drawing to it
+(picks the digit the model read under "I drew", then presses Send, as a phone does); the report
+then compares the sends the page confirmed with the drawings the room's database holds (reached
+through DATABASE_URL or ROOMS_DB, as the page's): none lost, none doubled. A class in one room:
+
+    python -m scripts.ws_load --url http://127.0.0.1:8501 --sessions 60 --interval 3 --room ACDE --send-every 4
+
 Without --url it starts `streamlit run app.py` itself; with --url it drives a running server (or
 a load balancer) and reads CPU and RSS only for the processes named by --server-pid.
 """
@@ -66,6 +73,8 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     to_prediction_s: list[float] = field(default_factory=list)
     to_finished_s: list[float] = field(default_factory=list)
+    sends_confirmed: int = 0  # drawings the page said were sent to the room
+    send_s: list[float] = field(default_factory=list)  # pick + press, until the press's run finished
 
 
 def answer_card(run: Run):
@@ -97,7 +106,8 @@ async def one_session(index: int, args, pool: list[Drawing], sends_per_session: 
                       tally: Tally) -> None:
     await asyncio.sleep(index * args.interval / args.sessions)  # spread over one interval
     try:
-        async with Session(args.url, timeout_s=args.timeout) as session:
+        query = f"room={args.room}" if args.room else ""
+        async with Session(args.url, timeout_s=args.timeout, query=query) as session:
             await session.rerun()  # the page as a new visitor gets it
             first_slot = start + args.warmup + index * args.interval / args.sessions
             await asyncio.sleep(max(0.0, first_slot - time.perf_counter()))
@@ -114,6 +124,8 @@ async def one_session(index: int, args, pool: list[Drawing], sends_per_session: 
                     tally.checked += 1
                     tally.to_prediction_s.append(answer_card(run)[0] - run.sent_at)
                     tally.to_finished_s.append(run.finished_at - run.sent_at)
+                    if args.room and args.send_every and (k + 1) % args.send_every == 0:
+                        await send_to_room(session, drawing, index, strokes, tally)
                 k += 1
                 next_slot = first_slot + k * args.interval
                 if next_slot < time.perf_counter():
@@ -121,6 +133,27 @@ async def one_session(index: int, args, pool: list[Drawing], sends_per_session: 
                 await asyncio.sleep(max(0.0, next_slot - time.perf_counter()))
     except Exception as error:  # a lost connection or a timeout: counted, the other sessions go on
         tally.errors.append(f"session {index}: {type(error).__name__}: {error}")
+
+
+async def send_to_room(session: Session, drawing: Drawing, index: int, strokes: int, tally: Tally) -> None:
+    """Send the drawing on the canvas to the room, meant as what the model read; count the confirmation."""
+    began = time.perf_counter()
+    run = await session.send_to_room(drawing.expected)
+    if any(text.startswith(f"Sent: your {drawing.expected}") for text in run.texts("alert")):
+        tally.sends_confirmed += 1
+        tally.send_s.append(time.perf_counter() - began)
+    else:
+        tally.errors.append(f"session {index}, drawing {strokes}: not sent: {run.texts('alert')[-1:]}")
+
+
+def room_drawings(code: str) -> int:
+    """How many drawings the room's database holds (the page's DATABASE_URL or ROOMS_DB)."""
+    from room import store
+    rooms = store.Store(store.database_url())
+    try:
+        return len(rooms.room_summary(code).drawings)
+    finally:
+        rooms.close()
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -192,6 +225,11 @@ def report(args, result: dict) -> None:
           f"this client's CPU {result['client_cpu_s']:.1f} s "
           f"({1000 * result['client_cpu_s'] / max(reruns, 1):.0f} ms per rerun)")
     print(f"  all sessions saw only their own drawings: {tally.checked == tally.sent and not tally.errors}")
+    if args.room:
+        stored = room_drawings(args.room) - args.room_before
+        print(f"  room {args.room}: sends confirmed {tally.sends_confirmed}, new drawings stored {stored} "
+              f"(lost {max(0, tally.sends_confirmed - stored)}, doubled {max(0, stored - tally.sends_confirmed)}); "
+              f"pick + send p50 {percentile_ms(tally.send_s, 50):.0f} ms, p95 {percentile_ms(tally.send_s, 95):.0f} ms")
 
 
 def main(argv=None) -> None:
@@ -204,8 +242,11 @@ def main(argv=None) -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one answer")
     parser.add_argument("--url", help="a running server or load balancer (default: start app.py here)")
     parser.add_argument("--server-pid", type=int, nargs="*", default=[], help="with --url: pids to measure")
+    parser.add_argument("--room", help="a room's code: every session joins it (and sends, with --send-every)")
+    parser.add_argument("--send-every", type=int, default=4, help="with --room: send every Nth drawing (0: never)")
     args = parser.parse_args(argv)
     args.warmup = args.interval + 5 if args.warmup is None else args.warmup
+    args.room_before = room_drawings(args.room) if args.room else 0
     if args.url:
         report(args, asyncio.run(drive(args, args.server_pid)))
         return

@@ -142,8 +142,9 @@ def chromium(chromium_path):
 
 
 # Two tiers: `pytest -m "not slow"` answers in about two minutes; `pytest` runs everything (CI).
-# A test is slow when it starts a browser or a database server, or trains a model.
-SLOW_FIXTURES = {"chromium_path", "postgres_server"}
+# A test is slow when it drives Chromium, starts the app as a server of its own, or trains a model.
+# (The room store's PostgreSQL cases stay quick: the cluster starts once, in a few seconds.)
+SLOW_FIXTURES = {"chromium_path"}
 SLOW_MODULES = {"test_train.py", "test_serving.py"}
 
 

@@ -6,6 +6,7 @@ browser sends it: as the component's state under the canvas's key, holding a PNG
 
 import base64
 import hashlib
+import html
 import io
 import json
 import re
@@ -50,8 +51,9 @@ def draw(at: AppTest, image: np.ndarray) -> AppTest:
 
 
 def prediction(at: AppTest) -> str | None:
-    """The prediction card's digit; its label is "Prediction", or "Not sure" for a shaky answer."""
-    metrics = [metric for metric in at.metric if metric.label in ("Prediction", "Not sure")]
+    """The prediction card's digit; its label is "Prediction", or "Not sure" for a shaky answer.
+    Before the first stroke the card's place holds a placeholder ("–"): no prediction."""
+    metrics = [metric for metric in at.metric if metric.label in ("Prediction", "Not sure") and metric.value != "–"]
     return metrics[0].value if metrics else None
 
 
@@ -209,7 +211,7 @@ def test_the_why_tab_answers_parts_1_and_2_with_the_drawing_s_numbers(app, weigh
     assert explain.drawing_story(expected) in text
     assert explain.final_output_words(metrics_for_this_model) in text
     assert "cross-entropy" in text  # part 1 in words
-    table = app.dataframe[0].value
+    table = app.table[0].value
     assert list(table["test accuracy"]) == [f"{row['accuracy']:.2%}"
                                             for row in metrics_for_this_model["readout_alternatives"]]
     assert any("every-step model" in info.value and "--every-step" in info.value for info in app.info)
@@ -294,7 +296,7 @@ def test_metrics_of_another_model_give_a_warning_and_the_rest_works(app, tmp_pat
     (warning,) = app.warning
     assert "different model" in warning.value and "python -m model.evaluate" in warning.value
     assert prediction(app) == "1"
-    assert len(app.dataframe) == 0
+    assert len(app.table) == 0
 
 
 def test_missing_metrics_give_a_warning(app, tmp_path, monkeypatch):
@@ -432,3 +434,20 @@ def test_a_digit_just_big_enough_is_read(app):
     draw(app, render(Drawing(1, [[(140.0, 140.0 - half), (140.0, 140.0 + half)]], brush)))
     assert prediction(app) is not None
     assert not [metric for metric in app.metric if metric.label == explain.TOO_SMALL_HEADLINE]
+
+
+def test_a_sample_drawing_is_read_like_a_drawing_and_every_chart_has_a_text_alternative(app, weights):
+    """The keyboard's way to a digit: a sample from model/drawn_digits.py, chosen in a selectbox."""
+    app.selectbox(key="sample_drawing").set_value(3).run()
+    assert not app.exception and prediction(app) == "3"
+    image = app.session_state["linked_drawing"].image
+    analysis = trace(image, weights)
+    assert int(analysis.prediction) == 3
+    alts = sorted(chart.proto.alt for chart in app.get("plotly_chart"))
+    assert alts == sorted([explain.input_alt(image), explain.playback_alt(analysis)])
+    (controls,) = [element for element in app.get("html") if 'class="playback-controls"' in element.proto.body]
+    assert html.escape(explain.step_description(analysis, 1)) in controls.proto.body
+    assert app.get("table")[0].proto is not None  # the steps as a table
+    open_tab(app, "One step up close")
+    step_chart = [chart for chart in app.get("plotly_chart") if chart.proto.alt.startswith("Six bar charts")]
+    assert len(step_chart) == 1

@@ -3,6 +3,7 @@ tests vary those and check that the words follow. Fake traces spell out a path t
 
 import inspect
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -54,6 +55,9 @@ def test_equations_quote_their_numbers(weights):
     equations = explain.step_equations(numbers)
     assert equations.startswith(r"\begin{aligned}") and equations.endswith(r"\end{aligned}")
     assert f"{numbers['mean_i']:.2f}" in equations and f"{numbers['forgetting']} " in equations
+    stacked = explain.step_equations(numbers, stacked=True)  # a narrow column: each number under its equation
+    assert "&&" not in stacked and stacked.count(r"\\") == 2 * equations.count(r"\\") + 1
+    assert stacked.replace(r" \\ &\quad ", " && ") == equations
 
 
 @pytest.mark.parametrize("top, settle, sure, words", [
@@ -369,3 +373,88 @@ def test_original_readout_sentence_follows_the_config():
     assert "256 numbers" in explain.original_readout_sentence()
     assert "$[c_{20}; h_{20}]$, 64 numbers" in explain.original_readout_sentence(RowLstmConfig(image_size=20,
                                                                                                 units=32))
+
+
+# --- Every step in words (issue 28): what a screen reader hears must be what the trace holds ---
+
+def described(trace_: Trace, t: int) -> dict:
+    """The numbers a step's description quotes, read back out of its words."""
+    words = explain.step_description(trace_, t)
+    found = re.match(r"Step (\d+) of (\d+): row (\d+) (.*?)\. The readout says (\d) at (?:over )?([\d.]+)%, "
+                     r"(settled|not settled yet)", words)
+    assert found, words
+    step, steps, row, row_words, digit, percent_, settled = found.groups()
+    return dict(words=words, step=int(step), steps=int(steps), row=int(row), row_words=row_words, digit=int(digit),
+                percent=float(percent_), settled=settled == "settled")
+
+
+def check_against_trace(trace_: Trace) -> None:
+    """Every step's description and table row against the trace they were made from."""
+    settle = int(trace_.decision_step)
+    table = explain.step_table(trace_)
+    assert len(table) == len(explain.step_descriptions(trace_)) == STEPS
+    for t in range(1, STEPS + 1):
+        said, probabilities, row = described(trace_, t), trace_.step_probabilities[t - 1], trace_.inputs[t - 1]
+        leader = int(probabilities.argmax())
+        assert (said["step"], said["steps"], said["row"]) == (t, STEPS, t)
+        assert said["digit"] == leader and said["percent"] == pytest.approx(100 * probabilities[leader], abs=0.051)
+        assert said["settled"] == (t >= settle)
+        if (row >= INK_THRESHOLD).any():
+            columns = np.flatnonzero(row >= INK_THRESHOLD) + 1
+            assert f"{row.sum():.1f} pixels' worth of ink in columns {columns[0]} to {columns[-1]}" in said["row_words"]
+        elif f"{row.sum():.1f}" != "0.0":
+            assert said["row_words"] == f"holds only faint ink, {row.sum():.1f} pixels' worth", t
+        else:
+            assert said["row_words"] == "is blank", t
+        if t > 1:
+            before = int(trace_.step_probabilities[t - 2].argmax())
+            changed = f"the answer changed from {before} to {leader}" in said["words"]
+            assert changed == (before != leader), said["words"]
+        top = np.argsort(probabilities)[::-1][:3]
+        assert table[t - 1]["step"] == t and table[t - 1]["row ink (pixels' worth)"] == f"{row.sum():.1f}"
+        assert [int(part.split(":")[0]) for part in table[t - 1]["top 3 probabilities"].split(", ")] == list(top)
+        assert table[t - 1]["settled"] == ("yes" if t >= settle else "not yet")
+
+
+def test_step_descriptions_of_a_drawn_digit_match_its_trace(weights):
+    drawn = trace(to_model_input(render(random_drawing(7, np.random.default_rng(0)))), weights)
+    check_against_trace(drawn)
+    assert "settled" in explain.step_description(drawn, STEPS) and int(drawn.prediction) == 7
+    assert explain.step_description(drawn, STEPS).startswith(f"Step {STEPS} of {STEPS}")
+
+
+def test_step_descriptions_of_a_blank_canvas_say_every_row_is_blank(weights):
+    blank = trace(np.zeros((CONFIG.image_size, CONFIG.image_size), np.float32), weights)
+    check_against_trace(blank)
+    assert all("is blank" in words for words in explain.step_descriptions(blank))
+    assert explain.input_alt(blank.inputs) == "The 28 × 28 input the LSTM reads is blank."
+
+
+def test_a_late_decider_is_not_settled_until_its_decision_step():
+    late = fake_trace(first_ink=6, answers={1: (1, 0.3), 10: (4, 0.6), 26: (9, 0.7), 27: (9, 0.8)})
+    assert int(late.decision_step) == 26
+    check_against_trace(late)
+    assert "not settled yet" in explain.step_description(late, 25)
+    assert "the answer changed from 4 to 9" in explain.step_description(late, 26)
+    assert ", settled: " in explain.step_description(late, 26)
+    assert "still 9, up from 70.0%" in explain.step_description(late, 27)
+    assert "still 9, unchanged from 80.0%" in explain.step_description(late, 28)
+    assert "is blank" in explain.step_description(late, 5)
+    assert "in columns 11 to 18, mostly in the middle" in explain.step_description(late, 6)
+    faint = late.inputs.copy()
+    faint[2, 3:6] = INK_THRESHOLD / 2
+    assert f"row 3 holds only faint ink, {faint[2].sum():.1f} pixels' worth" in \
+        explain.step_description(replace(late, inputs=faint), 3)
+    assert explain.step_description(late, 1).endswith("This is the first row read.")
+    assert "the answer settles at step 26" in explain.playback_alt(late)
+    with pytest.raises(ValueError):
+        explain.step_description(late, STEPS + 1)
+
+
+def test_the_side_a_row_s_ink_lies_on_follows_the_ink():
+    for columns, where in ((slice(0, 6), "on the left"), (slice(11, 17), "in the middle"), (slice(22, 28), "on the right")):
+        image = np.zeros((STEPS, CONFIG.features), np.float32)
+        image[3, columns] = 1.0
+        words = explain.step_description(replace(fake_trace(1, {1: (3, 0.5)}), inputs=image), 4)
+        assert f"row 4 holds 6.0 pixels' worth of ink in columns {columns.start + 1} to {columns.stop}, " \
+               f"mostly {where}" in words

@@ -203,3 +203,18 @@ def test_the_playback_puts_its_settle_label_at_that_place(seven):
     assert list(frame["settles"].y) == [0, height, 1.02]
     (settles,) = [trace_ for trace_ in fig.data if trace_.name == "settles"]
     assert settles.textposition == ("middle left" if left else "middle right")
+
+
+def test_larger_text_raises_every_small_font_and_keeps_larger_ones_and_the_input():
+    spec = {"data": [{"type": "bar", "textfont": {"size": 11}}],
+            "layout": {"font": {"family": "x", "size": 13}, "title": {"font": {"size": 24}},
+                       "annotations": [{"text": "a", "font": {"size": 12}}, {"text": "b"}],
+                       "xaxis": {"tickfont": {"size": 10}}, "sliders": [{"font": {"size": 14}}]}}
+    raised = figures.larger_text(spec, 16)
+    assert raised["layout"]["font"] == {"family": "x", "size": 16}  # the default: unsized texts follow it
+    assert raised["data"][0]["textfont"]["size"] == 16 and raised["layout"]["xaxis"]["tickfont"]["size"] == 16
+    assert raised["layout"]["annotations"][0]["font"]["size"] == 16
+    assert raised["layout"]["sliders"][0]["font"]["size"] == 16
+    assert raised["layout"]["title"]["font"]["size"] == 24  # larger stays
+    assert spec["layout"]["font"]["size"] == 13 and spec["data"][0]["textfont"]["size"] == 11  # pure
+    assert figures.larger_text({"data": []}, 16)["layout"]["font"]["size"] == 16

@@ -120,6 +120,17 @@ def test_extraction_finds_new_messages_so_an_untranslated_one_fails(tmp_path):
     assert len(found) == 2 and all("missing" in problem for problem in found)
 
 
+def test_extract_leaves_a_new_message_empty_in_japanese_after_filling_english():
+    """`extract` updates English first (msgstr = msgid); a new message must still reach the
+    Japanese catalogue untranslated, so that `check` reports it instead of passing English off."""
+    template = template_of("A sentence added today")
+    english = catalogues.updated(Catalog(locale="en"), template, "en")
+    japanese = catalogues.updated(Catalog(locale="ja"), template, "ja")
+    assert english.get("A sentence added today").string == "A sentence added today"
+    assert not japanese.get("A sentence added today").string
+    assert any("not translated" in problem for problem in catalogues.problems(japanese, template, "ja"))
+
+
 def test_the_glossary_heads_the_japanese_catalogue():
     head = catalogues.catalogue_path("ja").read_text().split('msgid ""')[0]
     for term in ("隠れ状態", "セル状態", "ゲート", "ロジスティック回帰", "ソフトマックス", "ステップ"):

@@ -116,7 +116,7 @@ def test_bad_links_say_what_is_wrong_in_plain_words_and_keep_the_rest(query, wor
     ({"t": "0"}, "not a whole number from 1 to 28"),
     ({"mode": "foo"}, "The layout “foo” in this link is not one of desktop, present or phone, so the page chose "
                       "one for this screen."),
-    ({"view": "cinema"}, "The tab “cinema” in this link is not one of play, step, why or readout"),
+    ({"view": "cinema"}, "The tab “cinema” in this link is not one of play, step, why, readout, whatif or map"),
 ])
 def test_an_ignored_parameter_is_said(query, words):
     link, problems = links.from_query(query)

@@ -50,6 +50,7 @@ def draw_a_seven(at: AppTest) -> AppTest:
 def send(at: AppTest, meant: int | None) -> AppTest:
     if meant is not None:
         at.session_state["room_meant"] = meant
+        at.run()  # the pick enables Send, as a tap on the digit would
     at.button(key="room_send_button").click()
     return at.run()
 
@@ -86,8 +87,8 @@ def test_a_joiner_sends_a_drawing_with_the_digit_they_meant(rooms):
     at = page(room=code)
     assert at.button(key="room_send_button").disabled  # nothing drawn yet
     draw_a_seven(at)
-    send(at, None)
-    assert "Pick the digit you drew" in warnings(at)
+    assert at.button(key="room_send_button").disabled  # drawn, but no digit picked yet
+    assert any("Pick the digit you meant" in caption.value for caption in at.caption)
     assert rooms.room_status(code).drawings == 0
     send(at, 7)
     assert at.query_params["room"] == code  # kept when the page rewrites its own parameters
@@ -95,9 +96,52 @@ def test_a_joiner_sends_a_drawing_with_the_digit_they_meant(rooms):
     (stored,) = rooms.room_summary(code).drawings
     assert (stored.meant, stored.read, stored.strokes) == (7, 7, len(random_drawing(7, np.random.default_rng(0)).strokes))
     assert stored.pixels.dtype == np.uint8 and stored.pixels.max() > 200
-    send(at, 7)  # at once again: the rate limit speaks, nothing is stored
-    assert "One drawing every 600 s" in warnings(at)
+    send(at, 7)  # the same drawing again: said to be in the room already, nothing is stored
+    assert any("already in room" in info.value for info in at.info) and not at.success
     assert rooms.room_status(code).drawings == 1
+
+
+def test_a_new_drawing_or_clear_empties_i_drew_and_disables_send(rooms):
+    code = rooms.create_room().code
+    at = page(room=code)
+    draw_a_seven(at)
+    at.session_state["room_meant"] = 7
+    at.run()
+    assert not at.button(key="room_send_button").disabled
+    (clear,) = [button for button in at.button if button.label == "Clear"]
+    clear.click()
+    at.run()
+    assert at.session_state["room_meant"] is None and at.button(key="room_send_button").disabled
+    draw_a_seven(at)  # a new stroke (here: a new drawing on the fresh pad)
+    assert at.session_state["room_meant"] is None and at.button(key="room_send_button").disabled
+
+
+def test_the_presenter_link_is_folded_away_and_never_in_presenter_mode(rooms):
+    at = page(room="new")
+    (expander,) = [e for e in at.expander if "Presenter link" in e.label]
+    assert any("key=" in block.value for block in expander.code)
+    code = at.query_params["room"]
+    at.query_params["mode"] = "present"
+    at.session_state["mode"] = "present"
+    at.run()
+    assert not any("key=" in block.value for block in at.code)
+    assert not [e for e in at.expander if "Presenter link" in e.label]
+
+
+@pytest.mark.parametrize("base, network, says", [
+    ("http://127.0.0.1:8501/", "192.168.1.7", "http://192.168.1.7:8501/"),
+    ("http://localhost:8501/", None, "PUBLIC_URL=http://192.168.1.20:8501"),
+    ("http://127.0.1.1/", None, "PUBLIC_URL"),
+    ("https://rooms.example.org/", "192.168.1.7", None),
+    ("http://192.168.1.7:8501/", None, None),
+])
+def test_a_localhost_join_link_says_phones_cannot_reach_it(base, network, says):
+    from room import ui
+    words = ui.unreachable_words(base, network)
+    if says is None:
+        assert words is None
+    else:
+        assert "Phones cannot open this link" in words and says in words
 
 
 def test_the_wall_counts_the_room_and_only_the_presenter_may_remove(rooms):

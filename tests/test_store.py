@@ -158,11 +158,79 @@ def test_one_session_sends_at_most_once_per_interval(make_store, clock):
     rooms_store.add_drawing(code, "phone-a", **a_drawing())
     clock.advance(1.5)
     with pytest.raises(ValueError, match=r"One drawing every 2 s.*0\.5 s"):
-        rooms_store.add_drawing(code, "phone-a", **a_drawing())
+        rooms_store.add_drawing(code, "phone-a", **a_drawing(seed=1))
     rooms_store.add_drawing(code, "phone-b", **a_drawing())  # another session is not held back
     clock.advance(0.5)
-    rooms_store.add_drawing(code, "phone-a", **a_drawing())
+    rooms_store.add_drawing(code, "phone-a", **a_drawing(seed=1))
     assert len(rooms_store.room_summary(code).drawings) == 3
+
+
+def test_a_drawing_is_stored_once_however_often_it_is_sent(make_store, clock):
+    rooms_store = make_store(send_interval_s=2.0)
+    room, other = rooms_store.create_room(), rooms_store.create_room()
+    rooms_store.add_drawing(room.code, "phone-a", **a_drawing())
+    for wait_s in (0.0, 5.0):  # at once (inside the rate limit) and later: the same answer
+        clock.advance(wait_s)
+        with pytest.raises(store.AlreadySent, match=f"already in room {room.code}"):
+            rooms_store.add_drawing(room.code, "phone-a", **a_drawing(read=3))  # the pixels decide, not the labels
+    rooms_store.add_drawing(room.code, "phone-b", **a_drawing())  # the same pixels from another phone
+    rooms_store.add_drawing(other.code, "phone-a", **a_drawing())  # or to another room
+    clock.advance(2.0)
+    rooms_store.add_drawing(room.code, "phone-a", **a_drawing(seed=1))  # a new drawing
+    assert len(rooms_store.room_summary(room.code).drawings) == 3
+    with rooms_store.engine.connect() as connection, pytest.raises(sa.exc.IntegrityError):
+        row = connection.execute(sa.select(store.drawings).limit(1)).one()._asdict()
+        del row["id"]
+        connection.execute(store.drawings.insert().values(**row))  # the database itself refuses a copy
+
+
+def test_concurrent_sends_of_one_drawing_store_it_once(make_store):
+    rooms_store = make_store(send_interval_s=0.0)
+    code = rooms_store.create_room().code
+    outcomes, start = [], threading.Barrier(8)
+
+    def press() -> None:
+        start.wait()
+        try:
+            rooms_store.add_drawing(code, "phone-a", **a_drawing())
+            outcomes.append("stored")
+        except store.AlreadySent:
+            outcomes.append("already")
+
+    threads = [threading.Thread(target=press) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["already"] * 7 + ["stored"]
+    assert len(rooms_store.room_summary(code).drawings) == 1
+
+
+def test_a_version_1_database_gains_the_sent_key_and_keeps_its_drawings(tmp_path, clock):
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = sa.create_engine(url)
+    with old.begin() as connection:  # schema 1, as the previous release made it
+        connection.exec_driver_sql("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        connection.exec_driver_sql("INSERT INTO schema_version VALUES (1)")
+        connection.exec_driver_sql("CREATE TABLE rooms (code VARCHAR(4) PRIMARY KEY, secret_sha256 VARCHAR(64) "
+                                   "NOT NULL, created_at FLOAT NOT NULL, expires_at FLOAT NOT NULL, closed BOOLEAN "
+                                   "NOT NULL)")
+        connection.exec_driver_sql("CREATE TABLE drawings (id INTEGER PRIMARY KEY AUTOINCREMENT, room_code "
+                                   "VARCHAR(4) NOT NULL REFERENCES rooms(code), created_at FLOAT NOT NULL, pixels "
+                                   "BLOB NOT NULL, strokes INTEGER NOT NULL, meant INTEGER NOT NULL, read INTEGER "
+                                   "NOT NULL, step_predictions BLOB NOT NULL)")
+        connection.exec_driver_sql(f"INSERT INTO rooms VALUES ('ACDE', 'x', {clock()}, {clock() + 3600}, 0)")
+        connection.exec_driver_sql(f"INSERT INTO drawings (room_code, created_at, pixels, strokes, meant, read, "
+                                   f"step_predictions) VALUES ('ACDE', {clock()}, zeroblob(784), 1, 1, 1, "
+                                   f"zeroblob(28))")
+    old.dispose()
+    upgraded = store.Store(url, clock=clock)
+    assert upgraded.schema_version() == store.SCHEMA_VERSION
+    upgraded.add_drawing("ACDE", "phone", **a_drawing())
+    with pytest.raises(store.AlreadySent):
+        upgraded.add_drawing("ACDE", "phone", **a_drawing())
+    assert len(upgraded.room_summary("ACDE").drawings) == 2
+    upgraded.close()
 
 
 def test_a_full_room_refuses_more(make_store, clock):
@@ -281,7 +349,7 @@ def test_sqlite_keeps_rooms_across_a_restart_in_wal_mode(tmp_path, clock):
     with second.engine.begin() as connection:
         connection.execute(store.schema_version.update().values(version=store.SCHEMA_VERSION + 1))
     second.close()
-    with pytest.raises(RuntimeError, match="schema version 2"):
+    with pytest.raises(RuntimeError, match=f"schema version {store.SCHEMA_VERSION + 1}"):
         store.Store(url, clock=clock)
 
 
