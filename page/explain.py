@@ -251,7 +251,7 @@ def mlp_head_verdict(metrics: dict) -> str | None:
     noise = NOISE_STANDARD_ERRORS * _standard_error(logistic["accuracy"], images)
     compared = _("A small neural network in its place ({name}) reads {mlp:.2%} of the {images:,} test digits; "
                  "a logistic regression fitted to the same $h_{{{last}}}$, {logistic:.2%}.").format(
-                     name=mlp["name"], mlp=mlp["accuracy"], images=images, last=CONFIG.timesteps,
+                     name=alternative_name(mlp["name"]), mlp=mlp["accuracy"], images=images, last=CONFIG.timesteps,
                      logistic=logistic["accuracy"])
     values = dict(gain=100 * gain, digits=digits, noise=100 * noise)
     if abs(gain) <= noise:
@@ -293,11 +293,34 @@ def original_readout_sentence(config: RowLstmConfig = CONFIG) -> str:
                  last=config.timesteps, both=2 * config.units)
 
 
+# The words of metrics.json's table of readouts, as model/evaluate.py writes them, marked for the
+# catalogues: a name's phrases and each whole note are said in the reader's language. A note that
+# evaluate.py words differently one day is shown as it is, in English, never wrongly translated.
+ALTERNATIVE_NAME_PHRASES = (N_("trained readout"), N_("refitted logistic regression"), N_("refitted MLP"),
+                            N_("mean of"))
+ALTERNATIVE_NOTES = (
+    N_("what this model uses: Dense(10) + softmax, trained with the LSTM"),
+    N_("the last output, outputs[-1], as in the aymericdamien example the skflow one borrowed from"),
+    N_("the last cell state"),
+    N_("the final state, 256 numbers: what TensorFlow's skflow mnist_rnn.py fed its logistic regression "
+       "(BasicLSTMCell with state_is_tuple=False)"),
+    N_("the average of all outputs"),
+    N_("a bigger head than logistic regression, on the same last output"),
+)
+
+
+def alternative_name(text: str) -> str:
+    """A readout's name from metrics.json ("h_28, refitted logistic regression") in the reader's language."""
+    for phrase in ALTERNATIVE_NAME_PHRASES:
+        text = text.replace(phrase, _(phrase))
+    return text
+
+
 def alternatives_rows(metrics: dict) -> list[dict]:
-    """The table of readouts measured at the last step, for st.table."""
-    # The names and notes are metrics.json's own words (written by model/evaluate.py, in English).
-    return [{_("readout input"): row["name"], _("test accuracy"): f"{row['accuracy']:.2%}",
-             _("note"): row.get("note", "")} for row in metrics.get("readout_alternatives", [])]
+    """The table of readouts measured at the last step, for st.table, in the reader's language."""
+    return [{_("readout input"): alternative_name(row["name"]), _("test accuracy"): f"{row['accuracy']:.2%}",
+             _("note"): _(row["note"]) if row.get("note") else ""}
+            for row in metrics.get("readout_alternatives", [])]
 
 
 # --- Part 2: why the final output ----------------------------------------------------------
