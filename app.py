@@ -116,10 +116,12 @@ def header_ui(mode: str) -> None:
         switch = st.container()
     switch.segmented_control(_("Layout"), tuple(layouts.MODES), format_func=layouts.mode_name, key="mode",
                              required=True, label_visibility="collapsed")
-    # Under the layout switch: beside a one-line title, the two fit the title's height.
-    switch.container(key="language_switch").segmented_control(
+    # Under the layout switch: beside a one-line title, the two fit the title's height. A phone has no
+    # height to spare above the prediction, so there it goes to the (folded) sidebar.
+    phone = mode == "phone"
+    (st.sidebar if phone else switch).container(key="language_switch").segmented_control(
         _("Language"), i18n.languages(), format_func=i18n.language_name, key="lang", required=True,
-        label_visibility="collapsed", on_change=switch_language)
+        label_visibility="visible" if phone else "collapsed", on_change=switch_language)
     if mode != "desktop":
         return
     st.markdown(_("An LSTM with {units} units reads a {steps} × {steps} digit **one row per step**: {steps} "
