@@ -15,6 +15,7 @@ import streamlit as st
 st.set_page_config(page_title="Row-LSTM Explorer", page_icon=":material/table_rows:", layout="wide")
 
 import html  # noqa: E402 (set_page_config goes first)
+import json  # noqa: E402
 from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -77,6 +78,12 @@ def language_ui() -> str:
     i18n.use(st.session_state.lang)
     st.session_state.lang_shown = st.session_state.lang
     st.set_page_config(page_title=_("Row-LSTM Explorer"))
+    # The document's language, for screen readers' voices and the browser's fonts (WCAG 3.1.1), set
+    # by a script in a container that takes no room on the page.
+    st.html("<style>div:has(> .st-key-page_language) { display: none; }</style>")  # the wrapper too: no gap
+    with st.container(key="page_language"):
+        st.html(f"<script>document.documentElement.lang = {json.dumps(st.session_state.lang)};</script>",
+                unsafe_allow_javascript=True)
     return st.session_state.lang
 
 
@@ -109,10 +116,12 @@ def header_ui(mode: str) -> None:
         switch = st.container()
     switch.segmented_control(_("Layout"), tuple(layouts.MODES), format_func=layouts.mode_name, key="mode",
                              required=True, label_visibility="collapsed")
-    # Under the layout switch: beside a one-line title, the two fit the title's height.
-    switch.container(key="language_switch").segmented_control(
+    # Under the layout switch: beside a one-line title, the two fit the title's height. A phone has no
+    # height to spare above the prediction, so there it goes to the (folded) sidebar.
+    phone = mode == "phone"
+    (st.sidebar if phone else switch).container(key="language_switch").segmented_control(
         _("Language"), i18n.languages(), format_func=i18n.language_name, key="lang", required=True,
-        label_visibility="collapsed", on_change=switch_language)
+        label_visibility="visible" if phone else "collapsed", on_change=switch_language)
     if mode != "desktop":
         return
     st.markdown(_("An LSTM with {units} units reads a {steps} × {steps} digit **one row per step**: {steps} "
@@ -128,8 +137,8 @@ def result_ui(analysis: Trace | None, label: int | None, compact: bool, weights:
     drawing too small to read gets no digit and no percentage, only a request to draw bigger."""
     if too_small:
         with st.container(key="prediction"):
-            st.metric(explain.TOO_SMALL_HEADLINE, "–", _("draw it bigger"), delta_color="off",
-                      delta_arrow="off", border=True)
+            st.metric(_(explain.TOO_SMALL_HEADLINE), "–", _("draw it bigger"), delta_color="off", delta_arrow="off",
+                      border=True)
         st.markdown(explain.too_small_words())
         return
     if analysis is None:  # the card's place, kept for it: the prediction never pushes the page about

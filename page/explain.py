@@ -10,6 +10,9 @@ BASIC_LSTM_CELL, AYMERICDAMIEN_EXAMPLE): TensorFlow's `tensorflow/examples/skflo
 `state_is_tuple` defaults to False ("By default (False), they are concatenated along the column
 axis") and whose new state is `array_ops.concat(1, [new_c, new_h])`; and aymericdamien's
 TensorFlow-Examples `recurrent_network`, which applies its readout to `outputs[-1]`.
+
+Every sentence is written in English inside `_()` (page/i18n.py) with named placeholders, and is
+said in the language of the run; LaTeX, code and numbers are the same in every language.
 """
 
 import ast
@@ -24,7 +27,7 @@ from model.config import CONFIG, RowLstmConfig
 from model.preprocess import INK_THRESHOLD, MIN_BRUSH_WIDTHS
 from model.readout import Readout, pushes
 from model.trace import Trace, empty_rows, first_inked_step
-from page.i18n import N_, _
+from page.i18n import N_, _, ngettext
 
 
 def percent(probability: float) -> str:
@@ -33,9 +36,9 @@ def percent(probability: float) -> str:
     is not exactly that ("over 99.9%", "under 0.1%")."""
     p = float(probability)
     if p > 0.999:
-        return "over 99.9%"
+        return _("over 99.9%")
     if 0.0 < p < 0.001:
-        return "under 0.1%"
+        return _("under 0.1%")
     return f"{p:.1%}"
 
 
@@ -43,8 +46,9 @@ def runner_up_words(probabilities: np.ndarray) -> str:
     """The second choice in words: "Runner-up: 4 at 12.3%", or that there is none worth naming."""
     runner_up = int(np.argsort(probabilities)[-2])
     if probabilities[runner_up] < 0.0005:
-        return "No runner-up: every other digit is below 0.1%."
-    return f"Runner-up: {runner_up} at {percent(probabilities[runner_up])}."
+        return _("No runner-up: every other digit is below 0.1%.")
+    return _("Runner-up: {digit} at {probability}.").format(digit=runner_up,
+                                                            probability=percent(probabilities[runner_up]))
 
 
 @dataclass(frozen=True)
@@ -65,31 +69,34 @@ def verdict(probabilities: np.ndarray, decision_step: int, steps: int, energy: f
     first, second = int(order[0]), int(order[1])
     p_first, p_second = float(probabilities[first]), float(probabilities[second])
     doubt = doubts(probabilities, decision_step, steps, energy, energy_floor)
+    values = dict(first=first, p_first=percent(p_first), second=second, p_second=percent(p_second),
+                  row=decision_step, steps=steps)
     if not doubt.unsure:
-        return Verdict(True, "Prediction", f"{percent(p_first)} probability")
+        return Verdict(True, _("Prediction"), _("{p_first} probability").format(**values))
     if doubt.low:
-        words = f"maybe {first} ({percent(p_first)}) or {second} ({percent(p_second)})"
+        words = _("maybe {first} ({p_first}) or {second} ({p_second})")
     elif doubt.unfamiliar:
-        words = f"{first} ({percent(p_first)}), but this looks unlike the digits it learned from"
+        words = _("{first} ({p_first}), but this looks unlike the digits it learned from")
     else:
-        words = f"{first} ({percent(p_first)}), but only since row {decision_step} of {steps}"
-    return Verdict(False, "Not sure", words)
+        words = _("{first} ({p_first}), but only since row {row} of {steps}")
+    return Verdict(False, _("Not sure"), words.format(**values))
 
 
-TOO_SMALL_HEADLINE = "Too small to read"
+TOO_SMALL_HEADLINE = N_("Too small to read")  # said with _()
 
 
 def too_small_words() -> str:
     """What the card says instead of a digit when the drawing is too small (model.preprocess.too_small)."""
-    return (f"Draw the digit bigger: at least {MIN_BRUSH_WIDTHS:g} times as tall as the brush is wide. "
-            f"Smaller, the model reads most digits wrong, so no digit is given.")
+    return _("Draw the digit bigger: at least {widths:g} times as tall as the brush is wide. Smaller, the model "
+             "reads most digits wrong, so no digit is given.").format(widths=MIN_BRUSH_WIDTHS)
 
 
 def step_caption(trace_: Trace, t: int) -> str:
     """What the playback shows at step t, in one line a room can read."""
     probabilities = trace_.step_probabilities[t - 1]
     leader = int(probabilities.argmax())
-    return f"Step {t}: reading row {t} - the readout says {leader}, {percent(probabilities[leader])}"
+    return _("Step {t}: reading row {t} - the readout says {digit}, {probability}").format(
+        t=t, digit=leader, probability=percent(probabilities[leader]))
 
 
 def step_numbers(trace_: Trace, t: int) -> dict:
@@ -134,7 +141,8 @@ def step_equations(numbers: dict, stacked: bool = False) -> str:
 
 
 # The gallery's names for the digits that behave differently (gallery.GALLERY_KINDS).
-LATE_DECIDERS, MISREAD = "Late deciders", "Misread"
+LATE_DECIDERS, MISREAD = N_("Late deciders"), N_("Misread")
+GALLERY_TAB = N_("MNIST test digits")  # the source tab that holds the gallery
 MLP_KEY, LOGISTIC_KEY = "h_last_mlp", "h_last_probe"  # rows of metrics["readout_alternatives"]
 TOP_UNITS = 3  # units named when saying which ones push a digit up or down
 NOISE_STANDARD_ERRORS = 2  # a difference smaller than this many standard errors is noise
@@ -175,22 +183,25 @@ AYMERICDAMIEN_EXAMPLE = '''\
 
 
 # Plain glosses for the names the question and its sources use.
-SKFLOW_GLOSS = ("Scikit Flow, TensorFlow's early add-on for training a model with scikit-learn-style "
-                "`fit` and `predict`")
-AYMERICDAMIEN_GLOSS = ("Aymeric Damien, whose GitHub collection *TensorFlow-Examples* was a popular set of "
-                       "beginner scripts")
+# (Marked with N_ and said with _() where they are used, in the language of that run.)
+SKFLOW_GLOSS = N_("Scikit Flow, TensorFlow's early add-on for training a model with scikit-learn-style "
+                  "`fit` and `predict`")
+AYMERICDAMIEN_GLOSS = N_("Aymeric Damien, whose GitHub collection *TensorFlow-Examples* was a popular set of "
+                         "beginner scripts")
 FIT_TERMS = {  # words in metrics' "method" line, and what they mean
-    "standardised": "*standardised* means each number is shifted and scaled to mean 0 and spread 1 first",
-    "L-BFGS": "*L-BFGS* is a standard method that adjusts the weights step by step until the fit stops improving",
-    "C = ": "*C* sets how large the weights may grow (1 is scikit-learn's default)",
-    "tol": "*tol* is how small an improvement counts as done",
+    "standardised": N_("*standardised* means each number is shifted and scaled to mean 0 and spread 1 first"),
+    "L-BFGS": N_("*L-BFGS* is a standard method that adjusts the weights step by step until the fit stops "
+                 "improving"),
+    "C = ": N_("*C* sets how large the weights may grow (1 is scikit-learn's default)"),
+    "tol": N_("*tol* is how small an improvement counts as done"),
 }
 
 
 def names_words() -> str:
     """Who and what the names in the table and the question's code are, in plain words."""
-    return (f"Two names come up below. The example in the question comes from **skflow** ({SKFLOW_GLOSS}). "
-            f"It says it borrowed its structure from an example by **aymericdamien** ({AYMERICDAMIEN_GLOSS}).")
+    return _("Two names come up below. The example in the question comes from **skflow** ({skflow}). "
+             "It says it borrowed its structure from an example by **aymericdamien** ({aymericdamien}).").format(
+                 skflow=_(SKFLOW_GLOSS), aymericdamien=_(AYMERICDAMIEN_GLOSS))
 
 
 # --- The original code ---------------------------------------------------------------------
@@ -198,19 +209,18 @@ def names_words() -> str:
 def original_code_words(config: RowLstmConfig = CONFIG) -> str:
     """What the example in the question fed its logistic regression, in plain words."""
     u = config.units
-    return (
-        f"In TensorFlow's skflow example (skflow: {SKFLOW_GLOSS}), `tf.nn.rnn` returns two things: "
-        f"the outputs $h_1 \\dots "
-        f"h_{{{config.timesteps}}}$ (thrown away as `_`) and the final **state**. `BasicLSTMCell` then "
-        f"defaulted to `state_is_tuple=False`, which concatenates the cell state and the hidden state "
-        f"along the column axis, $c$ first. So `encoding` is $[c_{{{config.timesteps}}}; "
-        f"h_{{{config.timesteps}}}]$, {2 * u} numbers, and the original fed its logistic regression the "
-        f"final cell state and hidden state together. The example it says it borrowed its structure "
-        f"from, aymericdamien's `recurrent_network` (aymericdamien: {AYMERICDAMIEN_GLOSS}), uses "
-        f"`outputs[-1]`: $h_{{{config.timesteps}}}$ "
-        f"alone, {u} numbers, as this project's model does. (The skflow script also refits its "
-        f"`StandardScaler` on the test images, `scaler.fit_transform(X_test)`, so test digits are "
-        f"scaled with their own statistics rather than the training set's.)")
+    return _(
+        "In TensorFlow's skflow example (skflow: {skflow}), `tf.nn.rnn` returns two things: the outputs $h_1 \\dots "
+        "h_{{{last}}}$ (thrown away as `_`) and the final **state**. `BasicLSTMCell` then "
+        "defaulted to `state_is_tuple=False`, which concatenates the cell state and the hidden state "
+        "along the column axis, $c$ first. So `encoding` is $[c_{{{last}}}; "
+        "h_{{{last}}}]$, {both} numbers, and the original fed its logistic regression the "
+        "final cell state and hidden state together. The example it says it borrowed its structure "
+        "from, aymericdamien's `recurrent_network` (aymericdamien: {aymericdamien}), uses `outputs[-1]`: "
+        "$h_{{{last}}}$ alone, {units} numbers, as this project's model does. (The skflow script also refits its "
+        "`StandardScaler` on the test images, `scaler.fit_transform(X_test)`, so test digits are "
+        "scaled with their own statistics rather than the training set's.)").format(
+            skflow=_(SKFLOW_GLOSS), aymericdamien=_(AYMERICDAMIEN_GLOSS), last=config.timesteps, both=2 * u, units=u)
 
 
 # --- Part 1: why a logistic regression at all ----------------------------------------------
@@ -239,48 +249,78 @@ def mlp_head_verdict(metrics: dict) -> str | None:
     gain = mlp["accuracy"] - logistic["accuracy"]
     digits = round(abs(gain) * images)
     noise = NOISE_STANDARD_ERRORS * _standard_error(logistic["accuracy"], images)
-    compared = (f"A small neural network in its place ({mlp['name']}) reads {mlp['accuracy']:.2%} of the "
-                f"{images:,} test digits; a logistic regression fitted to the same "
-                f"$h_{{{CONFIG.timesteps}}}$, "
-                f"{logistic['accuracy']:.2%}.")
+    compared = _("A small neural network in its place ({name}) reads {mlp:.2%} of the {images:,} test digits; "
+                 "a logistic regression fitted to the same $h_{{{last}}}$, {logistic:.2%}.").format(
+                     name=alternative_name(mlp["name"]), mlp=mlp["accuracy"], images=images, last=CONFIG.timesteps,
+                     logistic=logistic["accuracy"])
+    values = dict(gain=100 * gain, digits=digits, noise=100 * noise)
     if abs(gain) <= noise:
-        return (f"{compared} The difference, {100 * gain:+.2f} points ({digits} digit{'s' * (digits != 1)}), "
-                f"is within the test set's own noise (about ±{100 * noise:.2f} points), so a bigger head "
-                f"does not measurably help: the LSTM has already made its last output easy to read "
-                f"with straight lines.")
-    verdict = "helps" if gain > 0 else "does worse"
-    return (f"{compared} The bigger head {verdict}: {100 * gain:+.2f} points ({digits} digits), more than "
-            f"the test set's own noise (about ±{100 * noise:.2f} points).")
+        return compared + " " + ngettext(
+            "The difference, {gain:+.2f} points ({digits} digit), is within the test set's own noise (about "
+            "±{noise:.2f} points), so a bigger head does not measurably help: the LSTM has already made its last "
+            "output easy to read with straight lines.",
+            "The difference, {gain:+.2f} points ({digits} digits), is within the test set's own noise (about "
+            "±{noise:.2f} points), so a bigger head does not measurably help: the LSTM has already made its last "
+            "output easy to read with straight lines.", digits).format(**values)
+    return compared + " " + (
+        _("The bigger head helps: {gain:+.2f} points ({digits} digits), more than the test set's own noise "
+          "(about ±{noise:.2f} points).") if gain > 0 else
+        _("The bigger head does worse: {gain:+.2f} points ({digits} digits), more than the test set's own "
+          "noise (about ±{noise:.2f} points).")).format(**values)
 
 
 def why_logistic_regression_words(config: RowLstmConfig = CONFIG) -> str:
     """Part 1 in plain words: what the last layer is for."""
     u, k, last = config.units, config.classes, config.timesteps
-    return (
-        f"The LSTM's last output $h_{{{last}}}$ is {u} real numbers, not a digit. Something has to turn "
-        f"them into one of {k} answers. The simplest thing that can: {k} weighted sums of the {u} "
-        f"numbers, one score per digit ($V h_{{{last}}} + b$, the *logits*), then the **softmax**, which "
-        f"turns {k} scores into {k} probabilities that add up to 1. A linear map followed by a softmax "
-        f"*is* a (multinomial) logistic regression.\n\n"
-        f"It also gives the network something to learn from. The training loss is the cross-entropy, "
-        f"$-\\log p(\\text{{true digit}})$, computed from those probabilities; its gradient flows back "
-        f"through $V$ into every weight of the LSTM. So the last layer is not only where the answer is "
-        f"read: it is how the whole network is trained, and the LSTM learns to make $h_{{{last}}}$ easy "
-        f"for it to read.")
+    return _(
+        "The LSTM's last output $h_{{{last}}}$ is {units} real numbers, not a digit. Something has to turn "
+        "them into one of {classes} answers. The simplest thing that can: {classes} weighted sums of the {units} "
+        "numbers, one score per digit ($V h_{{{last}}} + b$, the *logits*), then the **softmax**, which "
+        "turns {classes} scores into {classes} probabilities that add up to 1. A linear map followed by a softmax "
+        "*is* a (multinomial) logistic regression.\n\n"
+        "It also gives the network something to learn from. The training loss is the cross-entropy, "
+        "$-\\log p(\\text{{true digit}})$, computed from those probabilities; its gradient flows back "
+        "through $V$ into every weight of the LSTM. So the last layer is not only where the answer is "
+        "read: it is how the whole network is trained, and the LSTM learns to make $h_{{{last}}}$ easy "
+        "for it to read.").format(last=last, units=u, classes=k)
 
 
 def original_readout_sentence(config: RowLstmConfig = CONFIG) -> str:
     """Where the original example's choice sits in the table of readouts."""
-    t = config.timesteps
-    return (f"The skflow example in the question fed its logistic regression the final state "
-            f"$[c_{{{t}}}; h_{{{t}}}]$, {2 * config.units} numbers, not $h_{{{t}}}$ alone (its code is "
-            f"quoted in the last tab); the table's $[c_{{{t}}}; h_{{{t}}}]$ row measures that choice.")
+    return _("The skflow example in the question fed its logistic regression the final state "
+             "$[c_{{{last}}}; h_{{{last}}}]$, {both} numbers, not $h_{{{last}}}$ alone (its code is "
+             "quoted in the last tab); the table's $[c_{{{last}}}; h_{{{last}}}]$ row measures that choice.").format(
+                 last=config.timesteps, both=2 * config.units)
+
+
+# The words of metrics.json's table of readouts, as model/evaluate.py writes them, marked for the
+# catalogues: a name's phrases and each whole note are said in the reader's language. A note that
+# evaluate.py words differently one day is shown as it is, in English, never wrongly translated.
+ALTERNATIVE_NAME_PHRASES = (N_("trained readout"), N_("refitted logistic regression"), N_("refitted MLP"),
+                            N_("mean of"))
+ALTERNATIVE_NOTES = (
+    N_("what this model uses: Dense(10) + softmax, trained with the LSTM"),
+    N_("the last output, outputs[-1], as in the aymericdamien example the skflow one borrowed from"),
+    N_("the last cell state"),
+    N_("the final state, 256 numbers: what TensorFlow's skflow mnist_rnn.py fed its logistic regression "
+       "(BasicLSTMCell with state_is_tuple=False)"),
+    N_("the average of all outputs"),
+    N_("a bigger head than logistic regression, on the same last output"),
+)
+
+
+def alternative_name(text: str) -> str:
+    """A readout's name from metrics.json ("h_28, refitted logistic regression") in the reader's language."""
+    for phrase in ALTERNATIVE_NAME_PHRASES:
+        text = text.replace(phrase, _(phrase))
+    return text
 
 
 def alternatives_rows(metrics: dict) -> list[dict]:
-    """The table of readouts measured at the last step, for st.table."""
-    return [{"readout input": row["name"], "test accuracy": f"{row['accuracy']:.2%}",
-             "note": row.get("note", "")} for row in metrics.get("readout_alternatives", [])]
+    """The table of readouts measured at the last step, for st.table, in the reader's language."""
+    return [{_("readout input"): alternative_name(row["name"]), _("test accuracy"): f"{row['accuracy']:.2%}",
+             _("note"): _(row["note"]) if row.get("note") else ""}
+            for row in metrics.get("readout_alternatives", [])]
 
 
 # --- Part 2: why the final output ----------------------------------------------------------
@@ -288,15 +328,19 @@ def alternatives_rows(metrics: dict) -> list[dict]:
 def probe_definition(metrics: dict, config: RowLstmConfig = CONFIG) -> str:
     """What a "probe" is, in words a first-year student can follow."""
     images = metrics.get("data", {}).get("probe_training_images")
-    on = f"the {images:,} training digits" if images else "the training digits"
     half = config.timesteps // 2
     method = metrics.get("probe_accuracy_per_step", {}).get("method")
-    glosses = [gloss for term, gloss in FIT_TERMS.items() if method and term in method]
-    return (f"A **probe** is a fresh logistic regression fitted to the LSTM's state at one step (say "
-            f"$h_{{{half}}}$, after {half} rows) on {on}, then scored on the test digits. The LSTM itself "
-            f"is left as it is: the probe only shows how much that state already knows."
-            + (f" (Fitted as: {method}.)" if method else "")
-            + (f" In plain words: {'; '.join(glosses)}." if glosses else ""))
+    glosses = [_(gloss) for term, gloss in FIT_TERMS.items() if method and term in method]
+    return ((_("A **probe** is a fresh logistic regression fitted to the LSTM's state at one step (say "
+               "$h_{{{half}}}$, after {half} rows) on the {images:,} training digits, then scored on the test "
+               "digits. The LSTM itself is left as it is: the probe only shows how much that state already "
+               "knows.") if images else
+             _("A **probe** is a fresh logistic regression fitted to the LSTM's state at one step (say "
+               "$h_{{{half}}}$, after {half} rows) on the training digits, then scored on the test digits. The "
+               "LSTM itself is left as it is: the probe only shows how much that state already knows.")
+             ).format(half=half, images=images)
+            + (_(" (Fitted as: {method}.)").format(method=method) if method else "")
+            + (_(" In plain words: {glosses}.").format(glosses=_("; ").join(glosses)) if glosses else ""))
 
 
 def first_step_reaching(curve, level: float) -> int | None:
@@ -311,25 +355,27 @@ def final_output_words(metrics: dict) -> str:
     last = len(readout)
     half = last // 2
     lines = [
-        f"- **Only the last state has read every row.** A probe fitted to $h_{{{half}}}$, after {half} of "
-        f"{last} rows, reads {probes['h'][half - 1]:.1%} of test digits correctly; fitted to "
-        f"$h_{{{last}}}$, {probes['h'][-1]:.1%}. Half a digit can be ambiguous (is it a 1 or the top of "
-        f"a 7?): the median test digit's answer settles (stays the same from then to the last row) "
-        f"only at step "
-        f"{metrics['decision_step']['median']:.0f}.",
-        f"- **The readout speaks only the last state's language.** It was trained on $h_{{{last}}}$ "
-        f"alone. Applied to $h_{{{half}}}$ it gets {readout[half - 1]:.1%} right, against "
-        f"{probes['h'][half - 1]:.1%} for a probe fitted to $h_{{{half}}}$ itself: earlier states hold "
-        f"the information in a code the readout was never taught. Chance (always guessing the most "
-        f"common digit) is {metrics['chance_accuracy']:.1%}.",
+        _("- **Only the last state has read every row.** A probe fitted to $h_{{{half}}}$, after {half} of "
+          "{last} rows, reads {probe_half:.1%} of test digits correctly; fitted to "
+          "$h_{{{last}}}$, {probe_last:.1%}. Half a digit can be ambiguous (is it a 1 or the top of "
+          "a 7?): the median test digit's answer settles (stays the same from then to the last row) "
+          "only at step {median:.0f}.").format(half=half, last=last, probe_half=probes["h"][half - 1],
+                                               probe_last=probes["h"][-1], median=metrics["decision_step"]["median"]),
+        _("- **The readout speaks only the last state's language.** It was trained on $h_{{{last}}}$ "
+          "alone. Applied to $h_{{{half}}}$ it gets {readout_half:.1%} right, against "
+          "{probe_half:.1%} for a probe fitted to $h_{{{half}}}$ itself: earlier states hold "
+          "the information in a code the readout was never taught. Chance (always guessing the most "
+          "common digit) is {chance:.1%}.").format(
+              last=last, half=half, readout_half=readout[half - 1], probe_half=probes["h"][half - 1],
+              chance=metrics["chance_accuracy"]),
     ]
     if "c" in probes:
         gaps = np.abs(np.subtract(probes["c"], probes["h"]))
         widest = int(np.argmax(gaps))
-        lines.append(
-            f"- **The cell state $c_t$, probed the same way,** scores within {100 * gaps[widest]:.1f} points "
-            f"of $h_t$ at every step (the widest gap is at step {widest + 1}: {probes['c'][widest]:.1%} "
-            f"against {probes['h'][widest]:.1%}).")
+        lines.append(_(
+            "- **The cell state $c_t$, probed the same way,** scores within {gap:.1f} points "
+            "of $h_t$ at every step (the widest gap is at step {step}: {c:.1%} against {h:.1%}).").format(
+                gap=100 * gaps[widest], step=widest + 1, c=probes["c"][widest], h=probes["h"][widest]))
     return "\n".join(lines)
 
 
@@ -345,24 +391,31 @@ def every_step_words(metrics: dict) -> str | None:
     gap = readout[-1] - curve[-1]  # what training only the last step gains at the last step
     images = _test_images(metrics)
     words = [
-        f"- **What if the loss reached every step?** A second model, the same LSTM and readout, was "
-        f"trained with its readout applied, and its loss averaged, at all {last} steps. At step {half} "
-        f"it reads {curve[half - 1]:.1%} of test digits (the last-step model's readout: "
-        f"{readout[half - 1]:.1%}; a probe on its $h_{{{half}}}$: {probes['h'][half - 1]:.1%}). Even a "
-        f"network trained to answer early cannot know a digit it has only half read."]
-    reach = [(name, first_step_reaching(values, 0.9)) for name, values in
-             (("the every-step model", curve), ("the last-step model", readout))]
-    if all(step is not None for _, step in reach):
-        words.append(f"It passes 90% at step {reach[0][1]}, the last-step model's readout at step "
-                     f"{reach[1][1]}.")
+        _("- **What if the loss reached every step?** A second model, the same LSTM and readout, was "
+          "trained with its readout applied, and its loss averaged, at all {last} steps. At step {half} "
+          "it reads {every_half:.1%} of test digits (the last-step model's readout: "
+          "{readout_half:.1%}; a probe on its $h_{{{half}}}$: {probe_half:.1%}). Even a "
+          "network trained to answer early cannot know a digit it has only half read.").format(
+              last=last, half=half, every_half=curve[half - 1], readout_half=readout[half - 1],
+              probe_half=probes["h"][half - 1])]
+    every_reach, last_reach = first_step_reaching(curve, 0.9), first_step_reaching(readout, 0.9)
+    if every_reach is not None and last_reach is not None:
+        words.append(_("It passes 90% at step {every}, the last-step model's readout at step {last}.").format(
+            every=every_reach, last=last_reach))
     if images:
         digits = round(abs(gap) * images)
         noise = NOISE_STANDARD_ERRORS * _standard_error(readout[-1], images)
-        effect = ("makes no measurable difference there" if abs(gap) <= noise else
-                  f"{'gains' if gap > 0 else 'costs'} {100 * abs(gap):.2f} points there ({digits} of "
-                  f"{images:,} test digits)")
-        words.append(f"At step {last}: {curve[-1]:.2%} against {readout[-1]:.2%} for the last-step model: "
-                      f"training only the last step {effect}.")
+        if abs(gap) <= noise:
+            effect = _("At step {last}: {every:.2%} against {readout:.2%} for the last-step model: training only "
+                       "the last step makes no measurable difference there.")
+        elif gap > 0:
+            effect = _("At step {last}: {every:.2%} against {readout:.2%} for the last-step model: training only "
+                       "the last step gains {points:.2f} points there ({digits} of {images:,} test digits).")
+        else:
+            effect = _("At step {last}: {every:.2%} against {readout:.2%} for the last-step model: training only "
+                       "the last step costs {points:.2f} points there ({digits} of {images:,} test digits).")
+        words.append(effect.format(last=last, every=curve[-1], readout=readout[-1], points=100 * abs(gap),
+                                   digits=digits, images=images))
     return " ".join(words)
 
 
@@ -376,10 +429,6 @@ def _answers(trace_: Trace, first: int, last: int) -> str:
     return " → ".join(map(str, _runs(trace_.step_predictions[first - 1:last])))
 
 
-def _rows(first: int, last: int) -> str:
-    return f"Row {first} is" if first == last else f"Rows {first} to {last} are"
-
-
 def rows_above_the_ink(trace_: Trace) -> list[str]:
     """What the readout says above the ink, in true words: over rows with no ink at all it says
     what it says for every image (every image has the same states there); rows with only faint
@@ -390,18 +439,21 @@ def rows_above_the_ink(trace_: Trace) -> list[str]:
     empty = min(empty_rows(trace_.inputs), first_ink - 1)
     words = []
     if empty:
-        words.append(f"{_rows(1, empty)} empty, so up to step {empty} the readout says what it says for "
-                     f"every image: {_answers(trace_, 1, empty)}.")
+        words.append((_("Row {first} is empty, so up to step {last} the readout says what it says for every "
+                        "image: {answers}.") if empty == 1 else
+                      _("Rows {first} to {last} are empty, so up to step {last} the readout says what it says for "
+                        "every image: {answers}.")).format(first=1, last=empty, answers=_answers(trace_, 1, empty)))
     if empty < first_ink - 1:
-        faint = "holds" if empty + 1 == first_ink - 1 else "hold"
-        rows = f"Row {empty + 1}" if faint == "holds" else f"Rows {empty + 1} to {first_ink - 1}"
-        said = _answers(trace_, empty + 1, first_ink - 1)
-        words.append(f"{rows} {faint} only faint ink, under {INK_THRESHOLD:.0%} of the brightest pixel "
-                     f"(the edge of the scaled drawing); there the readout says {said}.")
+        words.append((_("Row {first} holds only faint ink, under {threshold:.0%} of the brightest pixel (the edge "
+                        "of the scaled drawing); there the readout says {answers}.") if empty + 1 == first_ink - 1
+                      else _("Rows {first} to {last} hold only faint ink, under {threshold:.0%} of the brightest "
+                             "pixel (the edge of the scaled drawing); there the readout says {answers}.")).format(
+            first=empty + 1, last=first_ink - 1, threshold=INK_THRESHOLD,
+            answers=_answers(trace_, empty + 1, first_ink - 1)))
     return words
 
 
-SETTLE_DEFINITION = "from that step to the last row, its answer stays the same"
+SETTLE_DEFINITION = N_("from that step to the last row, its answer stays the same")
 
 
 def settle_sentence(trace_: Trace) -> str:
@@ -412,16 +464,22 @@ def settle_sentence(trace_: Trace) -> str:
     steps = len(trace_.step_probabilities)
     first_ink = first_inked_step(trace_.inputs)
     if first_ink is None:
-        return f"There is no ink in this image (no pixel reaches {INK_THRESHOLD:.0%} of full ink)."
+        return _("There is no ink in this image (no pixel reaches {threshold:.0%} of full ink).").format(
+            threshold=INK_THRESHOLD)
     if settle < first_ink:
-        return (f"The readout **settles** on an answer at the step from which its answer stays the same to "
-                f"the last row. Yours says **{final}** from step {settle}, before the ink starts (row "
-                f"{first_ink}), and the ink never changed it.")
-    later = settle - first_ink
-    when = ("at the first inked row itself" if later == 0 else
-            f"{later} row{'s' * (later != 1)} after the ink starts (row {first_ink})")
-    return (f"The readout settled on **{final}** at step {settle} ({SETTLE_DEFINITION}), {when}, with "
-            f"{steps - settle} row{'s' * (steps - settle != 1)} still to read.")
+        return _("The readout **settles** on an answer at the step from which its answer stays the same to "
+                 "the last row. Yours says **{digit}** from step {step}, before the ink starts (row "
+                 "{first_ink}), and the ink never changed it.").format(digit=final, step=settle, first_ink=first_ink)
+    later, left = settle - first_ink, steps - settle
+    when = (_("at the first inked row itself") if later == 0 else
+            ngettext("{later} row after the ink starts (row {first_ink})",
+                     "{later} rows after the ink starts (row {first_ink})", later).format(later=later,
+                                                                                         first_ink=first_ink))
+    return ngettext("The readout settled on **{digit}** at step {step} ({definition}), {when}, with {left} row "
+                    "still to read.",
+                    "The readout settled on **{digit}** at step {step} ({definition}), {when}, with {left} rows "
+                    "still to read.", left).format(digit=final, step=settle, definition=_(SETTLE_DEFINITION),
+                                                   when=when, left=left)
 
 
 def drawing_story(trace_: Trace) -> str:
@@ -430,21 +488,23 @@ def drawing_story(trace_: Trace) -> str:
     steps = len(probabilities)
     final, settle = int(trace_.prediction), int(trace_.decision_step)
     first_ink = first_inked_step(trace_.inputs)
-    words = [f"**Your {final}** ({percent(probabilities[-1, final])} at step {steps})."]
+    words = [_("**Your {digit}** ({probability} at step {steps}).").format(
+        digit=final, probability=percent(probabilities[-1, final]), steps=steps)]
     if first_ink is None:
         return words[0]
     words += rows_above_the_ink(trace_)
     answers = _runs(trace_.step_predictions[first_ink - 1:])
     if len(answers) > 1:
-        words.append(f"From the first inked row on, its answer went {' → '.join(map(str, answers))}.")
+        words.append(_("From the first inked row on, its answer went {answers}.").format(
+            answers=" → ".join(map(str, answers))))
     # The moment the readout was surest of another digit, between the first ink and settling.
     window = np.arange(first_ink - 1, settle - 1)  # 0-based steps
     if len(window):
         others = probabilities[window].copy()
         others[:, final] = -1.0
         row, digit = np.unravel_index(np.argmax(others), others.shape)
-        words.append(f"At step {int(window[row]) + 1} the readout said {int(digit)} "
-                     f"({percent(others[row, digit])}).")
+        words.append(_("At step {step} the readout said {digit} ({probability}).").format(
+            step=int(window[row]) + 1, digit=int(digit), probability=percent(others[row, digit])))
     words.append(settle_sentence(trace_))
     return " ".join(words)
 
@@ -452,13 +512,16 @@ def drawing_story(trace_: Trace) -> str:
 def gallery_pointer(trace_: Trace, late_step: int) -> str:
     """Where in the MNIST gallery to find digits that behave differently from this one."""
     settle = int(trace_.decision_step)
+    values = dict(step=settle, late_step=late_step, late=_(LATE_DECIDERS), misread=_(MISREAD),
+                  gallery=_(GALLERY_TAB))
     if settle >= late_step:
-        lead = (f"Yours settled late (step {settle}), like the gallery's *{LATE_DECIDERS}*, which settle at "
-                f"step {late_step} or later.")
+        lead = _("Yours settled late (step {step}), like the gallery's *{late}*, which settle at "
+                 "step {late_step} or later.")
     else:
-        lead = (f"For digits that decide late, open **MNIST test digits** → *{LATE_DECIDERS}*: they settle "
-                f"only at step {late_step} or later.")
-    return f"{lead} *{MISREAD}* there shows the test digits the model gets wrong, the most confident first."
+        lead = _("For digits that decide late, open **{gallery}** → *{late}*: they settle "
+                 "only at step {late_step} or later.")
+    return (lead + " " + _("*{misread}* there shows the test digits the model gets wrong, the most confident "
+                           "first.")).format(**values)
 
 
 def _settles_at(trace_: Trace) -> str:
@@ -467,16 +530,16 @@ def _settles_at(trace_: Trace) -> str:
     settle, answer = int(trace_.decision_step), int(trace_.prediction)
     first_ink = first_inked_step(trace_.inputs)
     if first_ink is None or settle >= first_ink:
-        return f"settles at step {settle}"
+        return _("settles at step {step}").format(step=settle)
     empty = empty_rows(trace_.inputs)
     if settle <= empty:
         held = trace_.step_probabilities[settle - 1:empty, answer]
-        every = (f"at {percent(held.min())}" if len(held) == 1 or percent(held.min()) == percent(held.max())
-                 else f"at {percent(held.min())} to {percent(held.max())}")
-        return (f"says {answer} from step {settle}, as it does for every image over the empty rows "
-                f"({every}), and the ink never changed it")
-    return (f"says {answer} from step {settle}, in the faint rows above the ink (row {first_ink}), and "
-            f"the ink never changed it")
+        low, high = percent(held.min()), percent(held.max())
+        every = (_("at {low}") if len(held) == 1 or low == high else _("at {low} to {high}")).format(low=low, high=high)
+        return _("says {digit} from step {step}, as it does for every image over the empty rows "
+                 "({every}), and the ink never changed it").format(digit=answer, step=settle, every=every)
+    return _("says {digit} from step {step}, in the faint rows above the ink (row {first_ink}), and "
+             "the ink never changed it").format(digit=answer, step=settle, first_ink=first_ink)
 
 
 def two_models_story(trace_: Trace, every_step_trace: Trace) -> str:
@@ -484,16 +547,19 @@ def two_models_story(trace_: Trace, every_step_trace: Trace) -> str:
     steps = len(trace_.step_probabilities)
     final, other = int(trace_.prediction), int(every_step_trace.prediction)
     half = steps // 2
-    words = [f"Halfway (step {half}), the last-step model gives your {final} "
-             f"{percent(trace_.step_probabilities[half - 1, final])}, the every-step model "
-             f"{percent(every_step_trace.step_probabilities[half - 1, final])}."]
+    words = [_("Halfway (step {half}), the last-step model gives your {digit} {last_step}, the every-step "
+               "model {every_step}.").format(half=half, digit=final,
+                                             last_step=percent(trace_.step_probabilities[half - 1, final]),
+                                             every_step=percent(every_step_trace.step_probabilities[half - 1, final]))]
     if other == final:
-        words.append(f"Both end on {final}: the last-step model {_settles_at(trace_)}, "
-                     f"the every-step model {_settles_at(every_step_trace)}.")
+        words.append(_("Both end on {digit}: the last-step model {last_step}, the every-step model "
+                       "{every_step}.").format(digit=final, last_step=_settles_at(trace_),
+                                               every_step=_settles_at(every_step_trace)))
     else:
-        words.append(f"They disagree at the end: the last-step model says {final} "
-                     f"({percent(trace_.step_probabilities[-1, final])}), the every-step model {other} "
-                     f"({percent(every_step_trace.step_probabilities[-1, other])}).")
+        words.append(_("They disagree at the end: the last-step model says {digit} ({probability}), the "
+                       "every-step model {other} ({other_probability}).").format(
+            digit=final, probability=percent(trace_.step_probabilities[-1, final]), other=other,
+            other_probability=percent(every_step_trace.step_probabilities[-1, other])))
     return " ".join(words)
 
 
@@ -511,23 +577,27 @@ def readout_shapes(trace_: Trace, readout: Readout, config: RowLstmConfig = CONF
     t, u, k = config.timesteps, config.units, config.classes
     inked_rows = int((np.asarray(trace_.inputs) >= INK_THRESHOLD).any(axis=1).sum())
     runner_up = int(np.argsort(readout.logits)[-2])
+    values = dict(steps=t, features=config.features, units=u, classes=k, inked=inked_rows,
+                  digit=readout.prediction, logit=readout.logits[readout.prediction], next=runner_up,
+                  next_logit=readout.logits[runner_up])
     rows = [
-        ("input", f"(batch, {t}, {config.features})", f"{t} rows of {config.features} pixels, top row first",
-         f"{inked_rows} of {t} rows hold ink"),
+        (_("input"), f"(batch, {t}, {config.features})",
+         _("{steps} rows of {features} pixels, top row first").format(**values),
+         _("{inked} of {steps} rows hold ink").format(**values)),
         (f"LSTM({u}), `return_sequences=False`", f"(batch, {u})",
-         f"$h_{{{t}}}$, the last output. With `return_sequences=True` the LSTM returns every step's "
-         f"output, (batch, {t}, {u}), and $h_{{{t}}}$ is `outputs[:, -1, :]`",
+         _("$h_{{{steps}}}$, the last output. With `return_sequences=True` the LSTM returns every step's "
+           "output, (batch, {steps}, {units}), and $h_{{{steps}}}$ is `outputs[:, -1, :]`").format(**values),
          f"`{_vector(trace_.hidden_states[-1])}`"),
         (f"Dense({k}): logits $= V h_{{{t}}} + b$", f"(batch, {k})",
-         f"$V$ is {k} × {u} and $b$ has {k} numbers: one weighted sum per digit",
-         f"largest {readout.prediction}: {readout.logits[readout.prediction]:.2f}; next {runner_up}: "
-         f"{readout.logits[runner_up]:.2f}"),
-        ("softmax", f"(batch, {k})", f"{k} probabilities that add up to 1",
+         _("$V$ is {classes} × {units} and $b$ has {classes} numbers: one weighted sum per digit").format(**values),
+         _("largest {digit}: {logit:.2f}; next {next}: {next_logit:.2f}").format(**values)),
+        ("softmax", f"(batch, {k})", _("{classes} probabilities that add up to 1").format(**values),
          f"{readout.prediction}: {percent(readout.probabilities[readout.prediction])}; {runner_up}: "
          f"{percent(readout.probabilities[runner_up])}"),
-        ("argmax", "(batch,)", "the digit with the highest probability", f"**{readout.prediction}**"),
+        ("argmax", "(batch,)", _("the digit with the highest probability"), f"**{readout.prediction}**"),
     ]
-    lines = ["| layer | shape | what it is | your drawing |", "|---|---|---|---|"]
+    lines = ["| {} | {} | {} | {} |".format(_("layer"), _("shape"), _("what it is"), _("your drawing")),
+             "|---|---|---|---|"]
     lines += [f"| {layer} | `{shape}` | {what} | {yours} |" for layer, shape, what, yours in rows]
     return "\n".join(lines)
 
@@ -537,12 +607,14 @@ def logit_sentence(readout: Readout, digit: int) -> str:
     contributions = readout.contributions[digit]
     bias = readout.logits[digit] - contributions.sum()
     up, down = pushes(contributions, TOP_UNITS)
-    up_words = ", ".join(f"unit {j} ({share:+.2f})" for j, share in up) or "no unit"
-    down_words = ", ".join(f"unit {j} ({share:+.2f})" for j, share in down) or "no unit"
-    return (f"Digit {digit}: its logit {readout.logits[digit]:.2f} is the bias {bias:+.2f} plus "
-            f"{contributions.size} shares $V_{{{digit},j}} h_j$ adding up to {contributions.sum():+.2f}. "
-            f"Pushing it up most: {up_words}. Down most: {down_words}. Softmax makes it "
-            f"{percent(readout.probabilities[digit])}.")
+    up_words, down_words = (_(", ").join(_("unit {unit} ({share:+.2f})").format(unit=j, share=share)
+                                          for j, share in pairs) or _("no unit") for pairs in (up, down))
+    return _("Digit {digit}: its logit {logit:.2f} is the bias {bias:+.2f} plus {units} shares "
+             "$V_{{{digit},j}} h_j$ adding up to {total:+.2f}. Pushing it up most: {up}. Down most: {down}. "
+             "Softmax makes it {probability}.").format(
+                 digit=digit, logit=readout.logits[digit], bias=bias, units=contributions.size,
+                 total=contributions.sum(), up=up_words, down=down_words,
+                 probability=percent(readout.probabilities[digit]))
 
 
 def keras_all_outputs_code(config: RowLstmConfig = CONFIG) -> str:

@@ -5,6 +5,9 @@ check a figure without a browser. The playback figure animates in the browser wi
 frames (Plotly.animate), so playing it costs the server nothing; each frame updates only the few
 traces that change, and the hidden-state heatmap grows by one column per step instead of
 repeating all 28.
+
+Titles, axis titles, labels and hover text are in the language of the run (page/i18n.py);
+symbols (h, V, softmax) and numbers are the same in every language.
 """
 
 import copy
@@ -18,6 +21,7 @@ from plotly.subplots import make_subplots
 
 from model.trace import Trace, first_inked_step
 from page import explain
+from page.i18n import _
 
 # Colours, shared by every figure so that a digit keeps its colour from chart to chart.
 # One colour per digit (D3's palette, its grey swapped for a slate that reads as a colour).
@@ -63,7 +67,7 @@ def _pixel_axis_settings(size: int) -> tuple[dict, dict]:
 
 def _input_heatmap(image: np.ndarray, **kwargs) -> dict:
     return dict(type="heatmap", z=image, zmin=0.0, zmax=1.0, colorscale=INK_COLOURSCALE, showscale=False,
-                hovertemplate="row %{y}, column %{x}: %{z:.2f}<extra></extra>",
+                hovertemplate=_("row %{y}, column %{x}: %{z:.2f}") + "<extra></extra>",
                 x=np.arange(image.shape[1]), y=np.arange(image.shape[0]), **kwargs)
 
 
@@ -209,7 +213,8 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
     pixel_x, pixel_y = _pixel_axis_settings(size)
     step_axis = dict(range=[0.5, steps + 0.5], tickvals=[1, 7, 14, 21, 28])
     states = {} if style.stacked else axes(
-        "states", x=step_axis, y=dict(range=[0.5, units + 0.5], title=dict(text="unit"), tickvals=[1, 32, 64, 96, 128]))
+        "states", x=step_axis, y=dict(range=[0.5, units + 0.5], title=dict(text=_("unit")),
+                                      tickvals=[1, 32, 64, 96, 128]))
     state_limit = max(float(np.abs(trace.hidden_states).max()), 1e-6)
     top, bottom = style.caption_size * 2 + 24, 96 if style.stacked else 84
     layout.update(
@@ -217,7 +222,7 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
         **states,
         **axes("readout", x=dict(tickvals=list(range(probabilities.shape[1])), fixedrange=True),
                y=dict(range=[0, 1.15], tickformat=".0%", tickvals=[0, 0.5, 1], fixedrange=True)),
-        **axes("curves", x=step_axis | dict(title=dict(text="step t", standoff=2)),
+        **axes("curves", x=step_axis | dict(title=dict(text=_("step t"), standoff=2)),
                y=dict(range=[0, 1.04], tickformat=".0%", tickvals=[0, 0.5, 1])),
         title=dict(text=explain.step_caption(trace, start_step), x=0.0, xanchor="left", y=1.0, yanchor="top",
                    yref="container", pad=dict(t=8, l=4), font=dict(size=style.caption_size, color="#111")),
@@ -239,13 +244,14 @@ def _playback_grid(style: PlaybackLayout, steps: int, units: int) -> tuple[dict,
     if style.stacked:
         return dict(input="", readout="2", curves="3"), _subplot_layout(
             rows=3, cols=1, row_heights=(0.36, 0.28, 0.36), vertical_spacing=0.09,
-            subplot_titles=("Input: rows 1…t read", "Readout at step t", "The readout, steps 1…t"))
+            subplot_titles=(_("Input: rows 1…t read"), _("Readout at step t"), _("The readout, steps 1…t")))
     return dict(input="", states="2", readout="3", curves="4"), _subplot_layout(
         rows=2, cols=2, column_widths=(0.36, 0.64), row_heights=(0.54, 0.46),
         horizontal_spacing=0.09, vertical_spacing=0.16,
-        subplot_titles=(f"Input: rows 1…t of {steps} read", f"Hidden state h<sub>1</sub>…h<sub>t</sub>: "
-                        f"{units} units", "Readout softmax(V h<sub>t</sub> + b) at step t",
-                        f"The readout at steps 1…t of {steps}"))
+        subplot_titles=(_("Input: rows 1…t of {steps} read").format(steps=steps),
+                        _("Hidden state h<sub>1</sub>…h<sub>t</sub>: {units} units").format(units=units),
+                        _("Readout softmax(V h<sub>t</sub> + b) at step t"),
+                        _("The readout at steps 1…t of {steps}").format(steps=steps)))
 
 
 def settle_label(trace: Trace) -> str:
@@ -255,8 +261,9 @@ def settle_label(trace: Trace) -> str:
     prediction, settle = int(trace.prediction), int(trace.decision_step)
     first_ink = first_inked_step(trace.inputs)
     if first_ink is not None and settle < first_ink:
-        return f"{prediction} from step {settle} to the end:<br>before the ink (row {first_ink}) "
-    return f"settles: {prediction} from<br>step {settle} to the end "
+        return _("{digit} from step {step} to the end:<br>before the ink (row {first_ink}) ").format(
+            digit=prediction, step=settle, first_ink=first_ink)
+    return _("settles: {digit} from<br>step {step} to the end ").format(digit=prediction, step=settle)
 
 
 def _animated_styles(trace: Trace, style: PlaybackLayout, on: dict, settle_left: bool) -> list[dict]:
@@ -270,13 +277,14 @@ def _animated_styles(trace: Trace, style: PlaybackLayout, on: dict, settle_left:
              showlegend=False),
         dict(name="readout", x=digits, marker=dict(color=CLASS_COLOURS[:classes], line=dict(color="#0e1117")),
              textposition="outside", textfont=dict(size=style.font_size + 2), constraintext="none",
-             cliponaxis=False, showlegend=False, hovertemplate="digit %{x}: %{customdata}<extra></extra>",
+             cliponaxis=False, showlegend=False, hovertemplate=_("digit %{x}: %{customdata}") + "<extra></extra>",
              **on["readout"]),
         dict(name="step t", fill="toself", fillcolor="rgba(255, 176, 0, 0.28)", mode="lines",
              line=dict(color=HIGHLIGHT, width=2), hoverinfo="skip", showlegend=False, **on["curves"]),
         *(dict(name=str(digit), mode="lines", x0=1, dx=1, line=dict(color=CLASS_COLOURS[digit], width=3),
                customdata=[explain.percent(p) for p in trace.step_probabilities[:, digit]],
-               hovertemplate=f"digit {digit}, step %{{x}}: %{{customdata}}<extra></extra>", showlegend=False,
+               hovertemplate=_("digit {digit}, step %{{x}}: %{{customdata}}").format(digit=digit)
+               + "<extra></extra>", showlegend=False,
                **on["curves"]) for digit in digits),
         dict(name="now", mode="markers+text", marker=dict(color=CLASS_COLOURS[:classes], size=11,
              line=dict(color="white", width=1.5)), textfont=dict(size=style.font_size + 2),
@@ -290,7 +298,8 @@ def _animated_styles(trace: Trace, style: PlaybackLayout, on: dict, settle_left:
             dict(name="h now", mode="lines", line=dict(color=HIGHLIGHT, width=3), hoverinfo="skip",
                  showlegend=False, **on["states"]),
             *(dict(name=f"h_{t}", z=trace.hidden_states[t - 1][:, None], x0=t, dx=1, y0=1, dy=1,
-                   coloraxis="coloraxis", hovertemplate=f"step {t}, unit %{{y}}: h = %{{z:.2f}}<extra></extra>",
+                   coloraxis="coloraxis",
+                   hovertemplate=_("step {t}, unit %{{y}}: h = %{{z:.2f}}").format(t=t) + "<extra></extra>",
                    **on["states"]) for t in range(1, len(trace.hidden_states) + 1)),
         ]
     return styles
@@ -342,8 +351,8 @@ def _playback_controls(style: PlaybackLayout, frame_ms: int, start_step: int, st
         updatemenus=[dict(
             type="buttons", direction="left", showactive=False, x=0.0, y=buttons_y, xanchor="left",
             yanchor="top", pad=dict(t=0, r=0), font=dict(size=style.font_size),
-            buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
-                     dict(label="❚❚ Pause", method="animate", args=[[None], instant])],
+            buttons=[dict(label=_("▶ Play"), method="animate", args=[None, play]),
+                     dict(label=_("❚❚ Pause"), method="animate", args=[[None], instant])],
         )],
         sliders=[dict(
             active=start_step - 1, x=0.0 if style.stacked else 0.3, y=slider_y,
@@ -375,25 +384,25 @@ def step_spec(trace: Trace, t: int) -> dict:
     units = trace.hidden_states.shape[1]
     c_prev = trace.cell_states[t - 2] if t > 1 else np.zeros(units, dtype=np.float32)
     panels = [
-        ("i", "i<sub>t</sub> input gate: write how much", trace.input_gates[t - 1], (0, 1)),
-        ("f", "f<sub>t</sub> forget gate: keep how much", trace.forget_gates[t - 1], (0, 1)),
-        ("g", "g<sub>t</sub> candidate: what to write", trace.candidates[t - 1], (-1, 1)),
-        ("o", "o<sub>t</sub> output gate: show how much", trace.output_gates[t - 1], (0, 1)),
-        ("c", "c<sub>t</sub> cell state (dots: c<sub>t-1</sub>)", trace.cell_states[t - 1], None),
-        ("h", "h<sub>t</sub> hidden state, the output", trace.hidden_states[t - 1], (-1, 1)),
+        ("i", _("i<sub>t</sub> input gate: write how much"), trace.input_gates[t - 1], (0, 1)),
+        ("f", _("f<sub>t</sub> forget gate: keep how much"), trace.forget_gates[t - 1], (0, 1)),
+        ("g", _("g<sub>t</sub> candidate: what to write"), trace.candidates[t - 1], (-1, 1)),
+        ("o", _("o<sub>t</sub> output gate: show how much"), trace.output_gates[t - 1], (0, 1)),
+        ("c", _("c<sub>t</sub> cell state (dots: c<sub>t-1</sub>)"), trace.cell_states[t - 1], None),
+        ("h", _("h<sub>t</sub> hidden state, the output"), trace.hidden_states[t - 1], (-1, 1)),
     ]
-    layout = _subplot_layout(rows=3, cols=2, subplot_titles=tuple(title for _, title, _, _ in panels),
+    layout = _subplot_layout(rows=3, cols=2, subplot_titles=tuple(title for _symbol, title, _values, _range in panels),
                              horizontal_spacing=0.07, vertical_spacing=0.13)
     unit_numbers = np.arange(1, units + 1)
     data, shapes = [], []
-    for index, (symbol, _, values, value_range) in enumerate(panels):
+    for index, (symbol, _title, values, value_range) in enumerate(panels):
         axis = "" if index == 0 else str(index + 1)
         on_axes = dict(xaxis=f"x{axis}", yaxis=f"y{axis}")
         gate = value_range == (0, 1)
         if symbol == "c":
             data.append(dict(type="scatter", x=unit_numbers, y=c_prev, mode="markers", name="c_{t-1}",
                              marker=dict(color=MUTED, size=4), **on_axes,
-                             hovertemplate="unit %{x}: c<sub>t-1</sub> = %{y:.2f}<extra></extra>"))
+                             hovertemplate=_("unit %{x}: c<sub>t-1</sub> = %{y:.2f}") + "<extra></extra>"))
         # A gate is coloured by whether it is mostly open; a signed quantity by its sign.
         parts = _split(values, 0.5 if gate else 0.0)
         colours = (GATE_COLOURS["open"], GATE_COLOURS["closed"]) if gate else \
@@ -402,11 +411,11 @@ def step_spec(trace: Trace, t: int) -> dict:
             data.append(dict(type="scatter", x=unit_numbers, y=part, customdata=values, name=symbol,
                              mode="lines", line=dict(shape="hvh", width=0.5, color=colour), fill="tozeroy",
                              fillcolor=colour, **on_axes,
-                             hovertemplate=f"unit %{{x}}: {symbol}<sub>t</sub> = %{{customdata:.2f}}"
-                                           "<extra></extra>"))
+                             hovertemplate=_("unit %{{x}}: {symbol}<sub>t</sub> = %{{customdata:.2f}}").format(
+                                 symbol=symbol) + "<extra></extra>"))
         layout[f"xaxis{axis}"].update(range=[0.5, units + 0.5], showgrid=False)
         if index >= 4:  # the bottom row names the axis
-            layout[f"xaxis{axis}"]["title"] = dict(text="unit")
+            layout[f"xaxis{axis}"]["title"] = dict(text=_("unit"))
         if value_range is not None:
             layout[f"yaxis{axis}"].update(range=list(value_range))
         if gate:

@@ -12,6 +12,7 @@ reproduces it in a fresh browser.
                    page speaks the language of each reader's browser
 
 Pure functions, no Streamlit: the page reads `st.query_params` into a Link and writes one back.
+What could not be read is said in the page's language.
 """
 
 import base64
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from page import i18n
+from page.i18n import _
 
 FORMAT = 1  # first byte of a packed drawing, so that a later format can still read old links
 IMAGE_SIZE = 28
@@ -43,7 +45,7 @@ MAX_RAW_BYTES = HEADER_BYTES + 4 * MAX_STROKES + 4 * MAX_PACKED_POINTS
 # 6-byte wrapper), then base64's 4 characters per 3 bytes: no real drawing's link is longer.
 MAX_LINK_CHARS = math.ceil((MAX_RAW_BYTES + MAX_RAW_BYTES // 4096 + MAX_RAW_BYTES // 16384 + 19) * 4 / 3)
 LINK_CHARACTERS = re.compile(r"[A-Za-z0-9_-]*")  # base64url without padding
-DAMAGED = "the link is damaged or incomplete; it may have been cut off when it was copied"
+DAMAGED = i18n.N_("the link is damaged or incomplete; it may have been cut off when it was copied")  # said with _()
 
 Stroke = tuple[int, np.ndarray]  # (brush width in px, points (n, 2) in canvas pixels)
 
@@ -123,22 +125,22 @@ def _unpacked_bytes(text: str) -> bytes:
     largest size, or one with anything after the packed drawing."""
     text = text.rstrip("=")  # padding, which pack_drawing leaves out, is allowed
     if len(text) > MAX_LINK_CHARS:
-        raise ValueError(f"the link is longer than any drawing needs ({len(text):,} characters; a drawing "
-                         f"takes at most {MAX_LINK_CHARS:,})")
+        raise ValueError(_("the link is longer than any drawing needs ({length:,} characters; a drawing "
+                           "takes at most {most:,})").format(length=len(text), most=MAX_LINK_CHARS))
     if not LINK_CHARACTERS.fullmatch(text) or len(text) % 4 == 1:
-        raise ValueError(DAMAGED)
+        raise ValueError(_(DAMAGED))
     packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     unpacker = zlib.decompressobj()
     try:
         raw = unpacker.decompress(packed, MAX_RAW_BYTES + 1)  # never more than a drawing can hold, plus one
     except zlib.error:
-        raise ValueError(DAMAGED) from None
+        raise ValueError(_(DAMAGED)) from None
     if len(raw) > MAX_RAW_BYTES:
-        raise ValueError(f"it unpacks to more than a drawing can hold ({MAX_RAW_BYTES:,} bytes)")
+        raise ValueError(_("it unpacks to more than a drawing can hold ({most:,} bytes)").format(most=MAX_RAW_BYTES))
     if not unpacker.eof:
-        raise ValueError(DAMAGED)
+        raise ValueError(_(DAMAGED))
     if unpacker.unused_data:
-        raise ValueError("it has extra data after the drawing")
+        raise ValueError(_("it has extra data after the drawing"))
     return raw
 
 
@@ -147,26 +149,27 @@ def unpack_drawing(text: str) -> Drawing:
     drawing (see _unpacked_bytes for the limits)."""
     raw = _unpacked_bytes(text)
     if len(raw) < HEADER_BYTES:
-        raise ValueError(DAMAGED)
+        raise ValueError(_(DAMAGED))
     version, count = (int(v) for v in np.frombuffer(raw[:4], dtype="<u2"))
     if version != FORMAT:
-        raise ValueError(f"it was made by another version of this page (drawing format {version}; this page "
-                         f"reads format {FORMAT})")
+        raise ValueError(_("it was made by another version of this page (drawing format {version}; this page "
+                           "reads format {format})").format(version=version, format=FORMAT))
     if count > MAX_STROKES:
-        raise ValueError(f"it holds {count:,} strokes; a drawing has at most {MAX_STROKES}")
+        raise ValueError(_("it holds {count:,} strokes; a drawing has at most {most}").format(
+            count=count, most=MAX_STROKES))
     image = np.frombuffer(raw[4:HEADER_BYTES], dtype=np.uint8).reshape(IMAGE_SIZE, IMAGE_SIZE)
     strokes, offset = [], HEADER_BYTES
-    for _ in range(count):
+    for _stroke in range(count):
         if offset + 4 > len(raw):
-            raise ValueError(DAMAGED)
+            raise ValueError(_(DAMAGED))
         width, points = (int(v) for v in np.frombuffer(raw[offset:offset + 4], dtype="<u2"))
         end = offset + 4 + 4 * points
         if points == 0 or end > len(raw):
-            raise ValueError(DAMAGED)
+            raise ValueError(_(DAMAGED))
         strokes.append((width, np.frombuffer(raw[offset + 4:end], dtype="<i2").reshape(points, 2)))
         offset = end
     if offset != len(raw):
-        raise ValueError("it has extra data after the drawing")
+        raise ValueError(_("it has extra data after the drawing"))
     return Drawing(tuple(strokes), image.astype(np.float32) / 255)
 
 
@@ -186,39 +189,47 @@ def to_query(link: Link) -> dict[str, str]:
 def from_query(query: dict[str, str], steps: int = IMAGE_SIZE) -> tuple[Link, list[str]]:
     """A Link from query parameters, and what could not be read in them (in words for the page).
     Parts that cannot be read are left out, and said; the rest of the link still works."""
-    problems, drawing, test_digit, view, step, mode = [], None, None, None, None, None
+    problems, drawing, test_digit, view, step, mode, lang = [], None, None, None, None, None, None
     if query.get("d"):
         try:
             drawing = unpack_drawing(query["d"])
         except ValueError as error:
-            problems.append(f"The drawing in this link could not be opened: {error}.")
+            problems.append(_("The drawing in this link could not be opened: {problem}.").format(problem=error))
     if query.get("g"):
         if query["g"].isdigit():
             test_digit = int(query["g"])
         else:
-            problems.append(f"The test digit “{query['g'][:12]}” in this link is not a number, so no test "
-                            f"digit was opened.")
+            problems.append(_("The test digit “{asked}” in this link is not a number, so no test digit was "
+                              "opened.").format(asked=query["g"][:12]))
     if query.get("view"):
         if query["view"] in VIEWS:
             view = query["view"]
         elif query["view"] not in ROOM_VIEWS:
-            problems.append(f"The tab “{query['view'][:12]}” in this link is not one of {_listed(VIEWS)}, so the "
-                            f"page opened on its first tab.")
+            problems.append(_("The tab “{asked}” in this link is not one of {names}, so the page opened on its "
+                              "first tab.").format(asked=query["view"][:12], names=_listed(VIEWS)))
     if query.get("t"):
         if query["t"].isdigit() and 1 <= int(query["t"]) <= steps:
             step = int(query["t"])
         else:
-            problems.append(f"The step “{query['t'][:12]}” in this link is not a whole number from 1 to {steps}, "
-                            f"so the page starts at step 1.")
+            problems.append(_("The step “{asked}” in this link is not a whole number from 1 to {steps}, so the "
+                              "page starts at step 1.").format(asked=query["t"][:12], steps=steps))
     if query.get("mode"):
         if query["mode"] in MODES:
             mode = query["mode"]
         else:
-            problems.append(f"The layout “{query['mode'][:12]}” in this link is not one of {_listed(MODES)}, so "
-                            f"the page chose one for this screen.")
-    lang = i18n.normalise(query.get("lang"))  # "ja", "ja-JP" -> "ja"; a language without a catalogue: none
+            problems.append(_("The layout “{asked}” in this link is not one of {names}, so the page chose one for "
+                              "this screen.").format(asked=query["mode"][:12], names=_listed(MODES)))
+    if query.get("lang"):
+        lang = i18n.normalise(query["lang"])  # "ja", "ja-JP" -> "ja"
+        if lang is None:
+            problems.append(_("The language “{asked}” in this link is not one this page speaks ({names}), so it "
+                              "follows your browser's.").format(
+                                  asked=query["lang"][:12],
+                                  names=_listed([i18n.language_name(name) for name in i18n.languages()])))
     return Link(drawing, test_digit, view, step, mode, lang), problems
 
 
 def _listed(names) -> str:
-    return ", ".join(names[:-1]) + " or " + names[-1]
+    """Names as a list in words: "play, step, why or readout"."""
+    names = list(names)
+    return _(", ").join(names[:-1]) + _(" or ") + names[-1] if len(names) > 1 else names[0]

@@ -15,18 +15,18 @@ import streamlit as st
 
 from model import config
 from model.trace import LstmWeights, Trace
-from page import answer_view, explain, export, figures, links, whatif_view
+from page import answer_view, explain, export, figures, i18n, links, whatif_view
 from page.chart_spec import ChartSpec
-from page.i18n import _
+from page.i18n import N_, _
 from page.layouts import Slots
 from page.metrics_check import MetricsCheck
 
 SPEEDS_MS, DEFAULT_SPEED_MS = (50, 100, 200, 400, 800), 200  # 200 ms per row: one person can follow
 PRESENT_SPEED_MS = 400  # a room, listening to the speaker too, needs twice as long
-SECTIONS = (":material/play_circle: Row by row", ":material/center_focus_strong: One step up close",
-            ":material/help: Why logistic regression? Why the final output?",
-            ":material/output: From the last output to a digit", ":material/splitscreen: Rows, what if",
-            ":material/scatter_plot: Where the state travels")
+SECTIONS = (N_(":material/play_circle: Row by row"), N_(":material/center_focus_strong: One step up close"),
+            N_(":material/help: Why logistic regression? Why the final output?"),
+            N_(":material/output: From the last output to a digit"), N_(":material/splitscreen: Rows, what if"),
+            N_(":material/scatter_plot: Where the state travels"))  # shown with _()
 PLOT = figures.PLOT
 # Real, focusable buttons that drive the playback's Plotly controls: see the file for how.
 PLAYBACK_CONTROLS_JS = (Path(__file__).resolve().parents[1] / "assets" / "playback_controls.js").read_text()
@@ -40,20 +40,23 @@ def for_screen(figure, mode: str):
     return ChartSpec(figures.larger_text(figure.to_dict(), PRESENT_CHART_TEXT_PX))
 
 
-# Figures are cached per input (the image and the model file's sha256) and settings, so that a
-# rerun that changes neither (a speed, a tab, a toggle) sends them again without building them.
+# Figures are cached per input (the image and the model file's sha256), settings and language (their
+# words), so that a rerun that changes none of them (a speed, a tab, a toggle) sends them again
+# without building them.
 # One playback figure holds about 0.6 MB of Python objects: a few dozen cover the sessions that
 # are changing settings right now, without growing a classroom server's memory.
 @st.cache_resource(max_entries=24, show_spinner=False)
 def playback(image: np.ndarray, sha256: str, frame_ms: int, mode: str, show_ending: bool, start_step: int,
-             _analysis: Trace):
+             lang: str, _analysis: Trace):
     # Sent as it is, without Plotly's checks on every stroke: see chart_spec.py.
-    return ChartSpec(figures.playback_spec(_analysis, frame_ms, mode, show_ending, start_step))
+    with i18n.language(lang):
+        return ChartSpec(figures.playback_spec(_analysis, frame_ms, mode, show_ending, start_step))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def step_up_close(image: np.ndarray, sha256: str, t: int, _analysis: Trace):
-    return ChartSpec(figures.step_spec(_analysis, t))
+def step_up_close(image: np.ndarray, sha256: str, t: int, lang: str, _analysis: Trace):
+    with i18n.language(lang):
+        return ChartSpec(figures.step_spec(_analysis, t))
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def views_ui(inputs: ViewInputs) -> links.Link:
     """The analysis tabs; only the open one is computed and drawn. Returns the link to what is
     on screen, with the open view."""
     with inputs.slots.views:
-        tabs = st.tabs(SECTIONS, key="section", on_change="rerun")
+        tabs = st.tabs([_(name) for name in SECTIONS], key="section", on_change="rerun")
     playback_tab, step_tab, why_tab, readout_tab, rows_tab, map_tab = tabs
     view = links.VIEWS[[tab.open for tab in tabs].index(True)]
     link = replace(inputs.link, view=view)
@@ -107,14 +110,20 @@ def share_ui(analysis: Trace, source_name: str, link: links.Link, short: bool = 
     """A link to what is on screen, to copy, and the playback and the numbers to take away.
     `short`: a one-word label, for the presenter's narrow column."""
     address = f"{(st.context.url or '').split('?')[0]}?{urlencode(links.to_query(link))}"
-    with st.popover(":material/share: Share" if short else ":material/share: Link, GIF, data", key="share",
+    lang = i18n.current()  # the downloads are made after this run, outside its language context
+
+    def gif() -> bytes:
+        with i18n.language(lang):
+            return export.playback_gif(analysis)
+
+    with st.popover(_(":material/share: Share") if short else _(":material/share: Link, GIF, data"), key="share",
                     width="stretch"):
-        st.caption("A link to this digit, view and layout (copy it with the icon on the right):")
+        st.caption(_("A link to this digit, view and layout (copy it with the icon on the right):"))
         st.code(address, language=None, wrap_lines=True)
-        st.download_button("Download GIF of the playback", lambda: export.playback_gif(analysis),
+        st.download_button(_("Download GIF of the playback"), gif,
                            file_name="row-lstm-playback.gif", mime="image/gif", icon=":material/gif_box:",
                            on_click="ignore", key="download_gif")
-        st.download_button("Download data (JSON: probabilities, gates, h_t per step)",
+        st.download_button(_("Download data (JSON: probabilities, gates, h_t per step)"),
                            lambda: export.trace_json(analysis, source_name), file_name="row-lstm-trace.json",
                            mime="application/json", icon=":material/download:", on_click="ignore",
                            key="download_data")
@@ -123,7 +132,7 @@ def share_ui(analysis: Trace, source_name: str, link: links.Link, short: bool = 
 def playback_ui(inputs: ViewInputs) -> None:
     analysis, slots = inputs.analysis, inputs.slots
     if analysis is None:
-        st.info("The row-by-row playback appears here once there is a digit to read.")
+        st.info(_("The row-by-row playback appears here once there is a digit to read."))
         return
     steps = config.CONFIG.timesteps
     if slots.controls is not None:  # a narrow column of its own: the speed, then the toggle and the menu
@@ -132,19 +141,21 @@ def playback_ui(inputs: ViewInputs) -> None:
     else:
         speed_column, ending_column, share_column = st.columns([2, 1.2, 1.3], vertical_alignment="bottom")
     present = slots.mode == "present"  # the value says what it is: the label's line is the projector's to spare
-    frame_ms = speed_column.select_slider("Playback speed (ms per step)", SPEEDS_MS,
+    frame_ms = speed_column.select_slider(_("Playback speed (ms per step)"), SPEEDS_MS,
                                           PRESENT_SPEED_MS if present else DEFAULT_SPEED_MS, key="speed",
-                                          format_func=lambda ms: f"{ms} ms per step" if present else str(ms),
+                                          format_func=lambda ms: (_("{ms} ms per step").format(ms=ms) if present
+                                                                  else str(ms)),
                                           label_visibility="collapsed" if present else "visible")
-    show_ending = ending_column.toggle("Show the ending", key="show_ending",
-                                       help="Draw every step's readout, faint, from the start")
+    show_ending = ending_column.toggle(_("Show the ending"), key="show_ending",
+                                       help=_("Draw every step's readout, faint, from the start"))
     with share_column:
         share_ui(analysis, inputs.source_name, inputs.link, short=present)
     if slots.mode == "desktop":
-        st.caption(f"Press Play above the chart (the keys step too), or ▶ Play and the slider under it. At step t "
-                   "the LSTM has read rows 1…t. "
-                   f"The readout is applied to every $h_t$, though trained on $h_{{{steps}}}$ only.")
-    figure = playback(inputs.image, inputs.sha256, frame_ms, slots.mode, show_ending, inputs.start_step, analysis)
+        st.caption(_("Press Play above the chart (the keys step too), or ▶ Play and the slider under it. At step t "
+                     "the LSTM has read rows 1…t. The readout is applied to every $h_t$, though trained on "
+                     "$h_{{{last}}}$ only.").format(last=steps))
+    figure = playback(inputs.image, inputs.sha256, frame_ms, slots.mode, show_ending, inputs.start_step,
+                      i18n.current(), analysis)
     with slots.controls if slots.controls is not None else st.container():
         playback_controls_ui(analysis, inputs.start_step)
     st.plotly_chart(figure, key="playback", theme=None, alt=explain.playback_alt(analysis),
@@ -177,21 +188,21 @@ def playback_controls_ui(analysis: Trace, start_step: int) -> None:
 
 def step_ui(analysis: Trace | None, image, sha256: str, mode: str = "desktop") -> None:
     if analysis is None:
-        st.info("Gates and states of any one step appear here once there is a digit to read.")
+        st.info(_("Gates and states of any one step appear here once there is a digit to read."))
         return
     steps = config.CONFIG.timesteps
     # On a projector the figure's six panel titles, in larger text, need the wider column.
     figure_column, equation_column = st.columns([3, 2] if mode == "present" else [1, 1], gap="large")
-    t = equation_column.slider("Step t", 1, steps, steps // 2, key="step")
+    t = equation_column.slider(_("Step t"), 1, steps, steps // 2, key="step")
     numbers = explain.step_numbers(analysis, t)
-    figure_column.plotly_chart(for_screen(step_up_close(image, sha256, t, analysis), mode),
+    figure_column.plotly_chart(for_screen(step_up_close(image, sha256, t, i18n.current(), analysis), mode),
                                alt=explain.step_alt(numbers, t), **PLOT)
     with equation_column:
-        st.markdown(f"At step {t} the LSTM reads row {t} ({numbers['ink']:.1f} pixels' worth of "
-                    f"ink) and updates all {numbers['units']} units at once. On the right, this "
-                    "step's numbers:")
+        st.markdown(_("At step {t} the LSTM reads row {t} ({ink:.1f} pixels' worth of ink) and updates all "
+                      "{units} units at once. On the right, this step's numbers:").format(
+                          t=t, ink=numbers["ink"], units=numbers["units"]))
         st.latex(explain.step_equations(numbers, stacked=mode != "desktop"))  # a phone's or projector's column
-        st.caption("Gates: :green[teal] above one half (open), :orange[amber] below. States: "
-                   ":red[red] positive, :blue[blue] negative. σ squashes to 0…1; ⊙ multiplies unit "
-                   "by unit. W, U and b hold the four gates side by side, in Keras's order i, f, g, "
-                   f"o. V and $b_V$ are the readout, trained on $h_{{{steps}}}$ alone.")
+        st.caption(_("Gates: :green[teal] above one half (open), :orange[amber] below. States: "
+                     ":red[red] positive, :blue[blue] negative. σ squashes to 0…1; ⊙ multiplies unit "
+                     "by unit. W, U and b hold the four gates side by side, in Keras's order i, f, g, "
+                     "o. V and $b_V$ are the readout, trained on $h_{{{last}}}$ alone.").format(last=steps))

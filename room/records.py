@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from page.i18n import _, ngettext
+
 CODE_ALPHABET = "ACDEFHJKMNPRTWXY"  # no B/8, G/6, I/L/1, O/Q/0, S/5, U/V, Z/2 to misread aloud
 CODE_LENGTH = 4  # 16**4 = 65,536 codes, of which only the unexpired few are taken at a time
 
@@ -57,10 +59,13 @@ def normalise_code(code) -> str:
     text = str(code or "").strip().upper()
     shown = str(code or "").strip()[:12]
     if len(text) != CODE_LENGTH:
-        raise ValueError(f"“{shown}” is not a room code: a code is {CODE_LENGTH} letters, like the one on the "
-                         "presenter's screen.")
+        raise ValueError(_("“{shown}” is not a room code: a code is {length} letters, like the one on the "
+                           "presenter's screen.").format(shown=shown, length=CODE_LENGTH))
     unused = sorted({letter for letter in text if letter not in CODE_ALPHABET})
-    if unused:
-        raise ValueError(f"“{shown}” is not a room code: codes use only the letters {' '.join(CODE_ALPHABET)}, "
-                         f"and {' and '.join(unused)} {'is' if len(unused) == 1 else 'are'} not among them.")
+    if unused:  # (the words are in the page's language: page/i18n.py imports nothing of the page)
+        raise ValueError(ngettext("“{shown}” is not a room code: codes use only the letters {letters}, and {unused} is "
+                                  "not among them.",
+                                  "“{shown}” is not a room code: codes use only the letters {letters}, and {unused} "
+                                  "are not among them.", len(unused)).format(
+                                      shown=shown, letters=" ".join(CODE_ALPHABET), unused=_(" and ").join(unused)))
     return text

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from model.drawn_digits import random_drawing
+from page import links
 from scripts import browser as app_browser
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -21,8 +22,8 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 LATIN = re.compile(r"[A-Za-z]")
 # Four Latin words in a row (names such as "Row-LSTM Explorer" or "MNIST RNN" have fewer).
 ENGLISH_RUN = re.compile(r"[A-Za-z]{2,}(?:[ ,’'-]+[A-Za-z]+){3,}")
-ANALYSIS_TABS = range(2, 8)  # tabs 0 and 1 choose the source; 2 to 7 are the analysis views (what-ifs: 6, 7)
-WHY_TAB = 4
+SOURCE_TABS = 2  # tabs 0 and 1 choose the source; every later tab is an analysis view
+WHY_TAB = SOURCE_TABS + links.VIEWS.index("why")
 JAPANESE_SHARE = 0.6  # of letters: the rest is names (LSTM, MNIST, TensorFlow) and symbols (h_t)
 
 
@@ -35,9 +36,14 @@ def english_sentences(text: str) -> list[str]:
     return [line for line in text.splitlines() if ENGLISH_RUN.search(line)]
 
 
+def analysis_tabs(page) -> range:
+    """Every analysis tab, however many views the page has."""
+    return range(SOURCE_TABS, page.locator(app_browser.TABS).count())
+
+
 def show_tab(page, index: int) -> None:
     """Open an analysis tab (the first is open already: clicking it would start no run)."""
-    if index == ANALYSIS_TABS[0]:
+    if index == SOURCE_TABS:
         app_browser.wait_until_idle(page)
     else:
         app_browser.open_tab_at(page, index)
@@ -55,18 +61,21 @@ def drawn_page(chromium, server, request):
 
 @pytest.mark.parametrize("drawn_page", ["ja-JP"], indirect=True)
 def test_a_japanese_browser_gets_japanese_prose_in_every_tab(drawn_page):
-    for index in ANALYSIS_TABS:
+    tabs = analysis_tabs(drawn_page)
+    assert len(tabs) >= 4
+    for index in tabs:
         show_tab(drawn_page, index)
         prose = app_browser.visible_prose(drawn_page)
         english = english_sentences(prose)
         assert cjk_share(prose) > JAPANESE_SHARE and not english, (
             f"tab {index}: {cjk_share(prose):.0%} CJK; English found: {english}")
     assert "?lang=" not in drawn_page.evaluate("location.href")  # nobody chose: links follow each reader
+    assert drawn_page.evaluate("document.documentElement.lang") == "ja"  # for screen readers' voices
 
 
 @pytest.mark.parametrize("drawn_page", ["en-US"], indirect=True)
 def test_an_english_browser_gets_english_prose_in_every_tab(drawn_page):
-    for index in ANALYSIS_TABS:
+    for index in analysis_tabs(drawn_page):
         show_tab(drawn_page, index)
         prose = app_browser.visible_prose(drawn_page)
         if index == WHY_TAB:  # the question, quoted in Japanese, with its English rendering beside it
@@ -75,6 +84,7 @@ def test_an_english_browser_gets_english_prose_in_every_tab(drawn_page):
         japanese = [line for line in prose.splitlines() if CJK.search(line)]
         assert cjk_share(prose) == 0, f"tab {index}: Japanese in {japanese}"
         assert len(english_sentences(prose)) >= 3
+    assert drawn_page.evaluate("document.documentElement.lang") == "en"
 
 
 @pytest.mark.parametrize("drawn_page", ["en-US"], indirect=True)

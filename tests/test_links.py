@@ -61,20 +61,6 @@ def test_query_round_trip():
     assert links.from_query({"g": "42", "view": "play"})[0].test_digit == 42
 
 
-def test_the_language_goes_into_the_link_and_comes_back():
-    link = links.Link(None, 7, "why", None, None, "ja")
-    query = links.to_query(link)
-    assert query["lang"] == "ja"
-    assert links.from_query(query)[0] == link
-    assert "lang" not in links.to_query(links.Link(test_digit=7))  # no choice: each reader's browser decides
-
-
-@pytest.mark.parametrize("asked, read", [("ja", "ja"), ("en", "en"), ("ja-JP", "ja"), ("klingon", None), ("", None)])
-def test_a_link_names_only_a_language_the_page_speaks(asked, read):
-    link, problems = links.from_query({"g": "3", "lang": asked})
-    assert link.lang == read and problems == [] and link.test_digit == 3
-
-
 PYTHON_WORDS = ("Error", "padding", "decompress", "zlib", "base64", "(", "Traceback")
 
 
@@ -84,6 +70,26 @@ def packed(raw: bytes) -> str:
 
 def header(strokes: int = 0) -> bytes:
     return np.array([links.FORMAT, strokes], dtype="<u2").tobytes() + bytes(28 * 28)
+
+
+def test_the_language_goes_into_the_link_and_comes_back():
+    link = links.Link(None, 7, "why", None, None, "ja")
+    query = links.to_query(link)
+    assert query["lang"] == "ja"
+    assert links.from_query(query)[0] == link
+    assert "lang" not in links.to_query(links.Link(test_digit=7))  # no choice: each reader's browser decides
+
+
+@pytest.mark.parametrize("asked, read", [("ja", "ja"), ("en", "en"), ("ja-JP", "ja"), ("", None)])
+def test_a_link_names_only_a_language_the_page_speaks(asked, read):
+    link, problems = links.from_query({"g": "3", "lang": asked})
+    assert link.lang == read and problems == [] and link.test_digit == 3
+
+
+def test_a_language_the_page_does_not_speak_is_said_and_the_browser_decides():
+    link, problems = links.from_query({"g": "3", "lang": "klingon"})
+    assert link.lang is None and link.test_digit == 3
+    assert len(problems) == 1 and "klingon" in problems[0] and "日本語" in problems[0]
 
 
 @pytest.mark.parametrize("query, words", [
