@@ -12,8 +12,8 @@ digit; the slashed zero, a style no exam holds, on its own; and the real-writer 
 trajectories of the pendigits writers that training never saw (model/pendigits.py), drawn on the
 canvas at brushes of 10-28 px and sizes from a third of the canvas to nearly all of it, when the
 pendigits file is there (--pendigits-dir, $PENDIGITS_DIR or ../shared/pendigits; the figures are
-left out without it). With --every-step it measures the model trained with its loss at every step and files it
-under `every_step_model`.
+left out without it). With --every-step it measures the model trained with its loss at every step
+and files it under `every_step_model`.
 It also records what produced the numbers: data checksums, training settings, package versions,
 the seed and the model file's sha256 (the page refuses metrics that belong to another model).
 """
@@ -31,11 +31,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
+from model import pendigits
 from model.confidence import FAMILIAR_PERCENTILE, LATE_ROWS, SURE_PROBABILITY, doubts, energy_floor, readout_energy
 from model.config import (BRUSH_RANGE, CONFIG, DEFAULT_BRUSH, EVERY_STEP_MODEL_PATH, METRICS_PATH,
                           MODEL_PATH)
 from model.data import load_mnist, sha256_of, to_unit_float, validation_split
-from model import pendigits
 from model.drawn_digits import SLASHED_ZERO, Drawing, drawn_digit_set, random_placement, render
 from model.network import load_model
 from model.not_digits import not_digit_set
@@ -187,9 +187,9 @@ def traced_drawings(drawings, weights: LstmWeights):
 
 
 def drawing_figures(drawings, labels, weights: LstmWeights, temperature: float, floor: float,
-                    brush_buckets=BRUSH_BUCKETS) -> dict:
+                    brush_buckets=BRUSH_BUCKETS) -> tuple[dict, np.ndarray]:
     """Accuracy on a set of drawings, broken down the ways people differ (digit, brush, size),
-    with its calibration and what the "not sure" rule makes of it."""
+    with its calibration and what the "not sure" rule makes of it; and the predicted digits."""
     canvases, probabilities, settle, energies = traced_drawings(drawings, weights)
     correct = probabilities.argmax(-1) == labels
     brushes = np.array([drawing.brush_width for drawing in drawings])
@@ -204,22 +204,19 @@ def drawing_figures(drawings, labels, weights: LstmWeights, temperature: float, 
         "per_size_accuracy": accuracy_by(SIZE_BUCKETS, sizes, correct),
         **calibration(probabilities, labels, temperature),
         "unsure": unsure_figures(probabilities, settle, energies, labels, floor),
-        "_predicted": probabilities.argmax(-1),
-    }
+    }, probabilities.argmax(-1)
 
 
 def drawn_group(weights: LstmWeights, seed: int, held_out: bool, temperature: float, floor: float,
                 per_digit: int = DRAWN_PER_DIGIT, **options) -> dict:
     """Accuracy on one group of scripted drawings, broken down the ways people differ."""
     drawings, labels = drawn_digit_set(per_digit, seed, held_out=held_out, **options)
-    figures = drawing_figures(drawings, labels, weights, temperature, floor)
-    correct = figures.pop("_predicted") == labels
+    figures, predicted = drawing_figures(drawings, labels, weights, temperature, floor)
+    correct = predicted == labels
     styles = sorted({(d.digit, d.style) for d in drawings})
-    per_style = {f"{digit} {style}": float(correct[[d.digit == digit and d.style == style for d in drawings]].mean())
-                 for digit, style in styles}
-    return {**{key: figures[key] for key in ("count", "accuracy", "per_class_accuracy")},
-            "per_style_accuracy": per_style,
-            **{key: value for key, value in figures.items() if key not in ("count", "accuracy", "per_class_accuracy")}}
+    return {**figures, "per_style_accuracy": {
+        f"{digit} {style}": float(correct[[d.digit == digit and d.style == style for d in drawings]].mean())
+        for digit, style in styles}}
 
 
 def slashed_zero_figures(weights: LstmWeights, seed: int, floor: float, count: int = SLASHED_ZEROS) -> dict:
@@ -254,9 +251,9 @@ def real_writer_figures(weights: LstmWeights, temperature: float, floor: float, 
     _, validation = pendigits.writer_split(pendigits.read_pendigits(path))
     validation = validation[:limit]
     drawings, labels = pendigits.drawings_of(validation, renders, REAL_WRITER_SEED)
-    figures = drawing_figures(drawings, labels, weights, temperature, floor, REAL_BRUSH_BUCKETS)
+    figures, predicted = drawing_figures(drawings, labels, weights, temperature, floor, REAL_BRUSH_BUCKETS)
     confusion = np.zeros((CONFIG.classes, CONFIG.classes), dtype=int)
-    np.add.at(confusion, (labels, figures.pop("_predicted")), 1)
+    np.add.at(confusion, (labels, predicted), 1)
     return {
         **figures,
         "confusion_matrix": confusion.tolist(),  # rows: true digit, columns: predicted
