@@ -174,7 +174,8 @@ def canvas_style_sets(mnist, train_index, validation_index, args):
 
 
 def make_canvas_style_sets(mnist, train_index, validation_index, args):
-
+    """What canvas_style_sets caches: the redrawn MNIST digits of both splits, and the scripted
+    drawings (seed for training, seed + 1 for validation)."""
     rng = np.random.default_rng(args.seed)
     parts = {"train": [], "validation": []}
     if args.restroke:
