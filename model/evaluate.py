@@ -8,8 +8,12 @@ at the last step, an MLP head among them; the step at which each test digit's pr
 settles; calibration; accuracy on scripted, canvas-style drawings, in the styles seen in
 training and in the held-out ones, by digit, brush width and size; and how often the page's
 "not sure" rule (model/confidence.py) flags misreads, right answers and shapes that are no
-digit. With --every-step it measures the model trained with its loss at every step and files it
-under `every_step_model`.
+digit; the slashed zero, a style no exam holds, on its own; and the real-writer validation: pen
+trajectories of the pendigits writers that training never saw (model/pendigits.py), drawn on the
+canvas at brushes of 10-28 px and sizes from a third of the canvas to nearly all of it, when the
+pendigits file is there (--pendigits-dir, $PENDIGITS_DIR or ../shared/pendigits; the figures are
+left out without it). With --every-step it measures the model trained with its loss at every step
+and files it under `every_step_model`.
 It also records what produced the numbers: data checksums, training settings, package versions,
 the seed and the model file's sha256 (the page refuses metrics that belong to another model).
 """
@@ -27,11 +31,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
+from model import pendigits
 from model.confidence import FAMILIAR_PERCENTILE, LATE_ROWS, SURE_PROBABILITY, doubts, energy_floor, readout_energy
 from model.config import (BRUSH_RANGE, CONFIG, DEFAULT_BRUSH, EVERY_STEP_MODEL_PATH, METRICS_PATH,
                           MODEL_PATH)
 from model.data import load_mnist, sha256_of, to_unit_float, validation_split
-from model.drawn_digits import Drawing, drawn_digit_set, render
+from model.drawn_digits import SLASHED_ZERO, Drawing, drawn_digit_set, random_placement, render
 from model.network import load_model
 from model.not_digits import not_digit_set
 from model.preprocess import to_model_input
@@ -53,7 +58,13 @@ DRAWN_PER_DIGIT = 1_000
 # Its seed is one that training's drawings (the training seed and the next) never use.
 DRAWN_SEED = 11_234
 # The exam's parts, in metrics.json's drawn_digits; each is drawn with DRAWN_SEED + its place here.
-EXAM_PARTS = ("held_out_styles", "seen_styles", "held_out_styles_default_brush", "not_digits")
+EXAM_PARTS = ("held_out_styles", "seen_styles", "held_out_styles_default_brush", "not_digits", "slashed_zero")
+SLASHED_ZEROS = 500  # slashed zeros drawn for the diagnostic, at the real-writer brushes (10-28 px)
+# The real-writer validation: every held-out writer's digit drawn this many times, each placed
+# afresh, with a seed no training set uses (training draws its own with the training seed + 2).
+REAL_WRITER_RENDERS = 4
+REAL_WRITER_SEED = 2_600
+REAL_BRUSH_BUCKETS = ((10, 16), (16, 22), (22, 28.01))  # canvas px; the last band includes 28
 CALIBRATION_BINS = 15
 CONFIDENT = 0.9  # a misread shown with at least this probability is a confident mistake
 BRUSH_BUCKETS = ((8, 16), (16, 24), (24, 32), (32, 40))  # canvas px; the page's default is 22
@@ -175,27 +186,87 @@ def traced_drawings(drawings, weights: LstmWeights):
     return canvases, traced.probabilities, traced.decision_step, energies
 
 
-def drawn_group(weights: LstmWeights, seed: int, held_out: bool, temperature: float, floor: float,
-                per_digit: int = DRAWN_PER_DIGIT, **options) -> dict:
-    """Accuracy on one group of scripted drawings, broken down the ways people differ."""
-    drawings, labels = drawn_digit_set(per_digit, seed, held_out=held_out, **options)
+def drawing_figures(drawings, labels, weights: LstmWeights, temperature: float, floor: float,
+                    brush_buckets=BRUSH_BUCKETS) -> tuple[dict, np.ndarray]:
+    """Accuracy on a set of drawings, broken down the ways people differ (digit, brush, size),
+    with its calibration and what the "not sure" rule makes of it; and the predicted digits."""
     canvases, probabilities, settle, energies = traced_drawings(drawings, weights)
     correct = probabilities.argmax(-1) == labels
     brushes = np.array([drawing.brush_width for drawing in drawings])
     sizes = np.array([max(np.ptp(np.flatnonzero(canvas[..., 3].any(axis=a))) + 1 for a in (0, 1))
                       for canvas in canvases])  # the ink's longer side, canvas px
-    styles = sorted({(d.digit, d.style) for d in drawings})
     return {
         "count": int(len(labels)),
         "accuracy": float(correct.mean()),
-        "per_class_accuracy": [float(correct[labels == d].mean()) for d in range(CONFIG.classes)],
-        "per_style_accuracy": {f"{digit} {style}": float(correct[[d.digit == digit and d.style == style
-                                                                   for d in drawings]].mean())
-                               for digit, style in styles},
-        "per_brush_accuracy": accuracy_by(BRUSH_BUCKETS, brushes, correct),
+        "per_class_accuracy": [float(correct[labels == d].mean()) if (labels == d).any() else None
+                               for d in range(CONFIG.classes)],
+        "per_brush_accuracy": accuracy_by(brush_buckets, brushes, correct),
         "per_size_accuracy": accuracy_by(SIZE_BUCKETS, sizes, correct),
         **calibration(probabilities, labels, temperature),
         "unsure": unsure_figures(probabilities, settle, energies, labels, floor),
+    }, probabilities.argmax(-1)
+
+
+def drawn_group(weights: LstmWeights, seed: int, held_out: bool, temperature: float, floor: float,
+                per_digit: int = DRAWN_PER_DIGIT, **options) -> dict:
+    """Accuracy on one group of scripted drawings, broken down the ways people differ."""
+    drawings, labels = drawn_digit_set(per_digit, seed, held_out=held_out, **options)
+    figures, predicted = drawing_figures(drawings, labels, weights, temperature, floor)
+    correct = predicted == labels
+    styles = sorted({(d.digit, d.style) for d in drawings})
+    return {**figures, "per_style_accuracy": {
+        f"{digit} {style}": float(correct[[d.digit == digit and d.style == style for d in drawings]].mean())
+        for digit, style in styles}}
+
+
+def slashed_zero_figures(weights: LstmWeights, seed: int, floor: float, count: int = SLASHED_ZEROS) -> dict:
+    """The slashed zero (drawn_digits.SLASHED_ZERO), which real writers' collections hold and no
+    exam does: how often it is read as 0, said "not sure", or shown as a sure 8."""
+    rng = np.random.default_rng(seed)
+    drawings = [Drawing(0, *random_placement(SLASHED_ZERO.strokes, rng, brush_range=pendigits.BRUSH_RANGE),
+                        style=SLASHED_ZERO.name) for _ in range(count)]
+    _, probabilities, settle, energies = traced_drawings(drawings, weights)
+    predicted = probabilities.argmax(-1)
+    unsure = doubts(probabilities, settle, CONFIG.timesteps, energies, floor).unsure
+    return {
+        "count": count,
+        "read_as_0": float((predicted == 0).mean()),
+        "not_sure": float(unsure.mean()),
+        "sure_8": float(((predicted == 8) & ~unsure).mean()),  # shown as an 8 without "not sure"
+        "shown_as_8_at_90_percent_or_more": float(((predicted == 8) & (probabilities.max(-1) >= CONFIDENT)).mean()),
+        "read_as": np.bincount(predicted, minlength=CONFIG.classes).tolist(),
+        "brush_range": list(pendigits.BRUSH_RANGE),
+    }
+
+
+def real_writer_figures(weights: LstmWeights, temperature: float, floor: float, folder=None,
+                        renders: int = REAL_WRITER_RENDERS, limit: int | None = None) -> dict | None:
+    """The real-writer validation: the pendigits writers that training never saw, each digit
+    drawn `renders` times on the canvas as people draw on the page (pendigits.to_drawing).
+    None when the pendigits file is not there."""
+    folder = pendigits.pendigits_dir(folder)
+    if folder is None:
+        return None
+    path = folder / pendigits.FILE_NAME
+    _, validation = pendigits.writer_split(pendigits.read_pendigits(path))
+    validation = validation[:limit]
+    drawings, labels = pendigits.drawings_of(validation, renders, REAL_WRITER_SEED)
+    figures, predicted = drawing_figures(drawings, labels, weights, temperature, floor, REAL_BRUSH_BUCKETS)
+    confusion = np.zeros((CONFIG.classes, CONFIG.classes), dtype=int)
+    np.add.at(confusion, (labels, predicted), 1)
+    return {
+        **figures,
+        "confusion_matrix": confusion.tolist(),  # rows: true digit, columns: predicted
+        "writers": sorted({d.writer for d in validation}),
+        "trajectories": len(validation),
+        "renders_per_trajectory": renders,
+        "seed": REAL_WRITER_SEED,
+        "brush_range": list(pendigits.BRUSH_RANGE),
+        "size_range": [round(share * pendigits.CANVAS_SIZE) for share in pendigits.SIZE_RANGE],
+        "data_sha256": sha256_of(path),
+        "split": f"{pendigits.VALIDATION_WRITERS} of the file's writers held out by seed {pendigits.SPLIT_SEED} "
+                 "(model/pendigits.py writer_split); training never sees them",
+        "command": "python -m model.evaluate (model/pendigits.py; --pendigits-dir or $PENDIGITS_DIR)",
     }
 
 
@@ -239,6 +310,8 @@ def drawn_digit_figures(weights: LstmWeights, temperature: float, floor: float,
                                                      temperature, floor, per_digit,
                                                      brush_range=(DEFAULT_BRUSH, DEFAULT_BRUSH)),
         "not_digits": not_digit_figures(weights, seeds["not_digits"], floor),
+        "slashed_zero": slashed_zero_figures(weights, seeds["slashed_zero"], floor,
+                                             min(SLASHED_ZEROS, 10 * per_digit)),
         "per_digit": per_digit,
         "seed": seed,
         "brush_range": list(BRUSH_RANGE),
@@ -251,7 +324,8 @@ def readout_per_step(weights: LstmWeights, images, labels) -> list[float]:
     return [float(a) for a in (probabilities.argmax(-1) == labels[:, None]).mean(axis=0)]
 
 
-def measure(model_path: Path, mnist, training: dict | None, limit: int | None = None) -> dict:
+def measure(model_path: Path, mnist, training: dict | None, limit: int | None = None,
+            pendigits_dir=None) -> dict:
     model_path = Path(model_path)
     weights = LstmWeights.from_keras(load_model(model_path))
     seed = training["settings"]["seed"] if training else CONFIG.seed
@@ -344,6 +418,8 @@ def measure(model_path: Path, mnist, training: dict | None, limit: int | None = 
         },
         "drawn_digits": drawn_digit_figures(weights, temperature, floor,  # fewer for smoke tests
                                             max(1, min(DRAWN_PER_DIGIT, limit // 10)) if limit else DRAWN_PER_DIGIT),
+        "real_writers": real_writer_figures(weights, temperature, floor, pendigits_dir,
+                                            limit=limit // 10 if limit else None),
     }
 
 
@@ -392,6 +468,8 @@ def main(argv=None) -> None:
     parser.add_argument("--model-path", type=Path)
     parser.add_argument("--metrics-path", type=Path, default=METRICS_PATH)
     parser.add_argument("--eval-limit", type=int, help="evaluate on only this many images")
+    parser.add_argument("--pendigits-dir",
+                        help="folder with pendigits-orig.tra.gz (default: $PENDIGITS_DIR, else ../shared/pendigits)")
     args = parser.parse_args(argv)
     model_path = args.model_path or (EVERY_STEP_MODEL_PATH if args.every_step else MODEL_PATH)
 
@@ -404,12 +482,14 @@ def main(argv=None) -> None:
     else:
         training = recorded_training(metrics, "model", model_path)
         every_step = metrics.get("every_step_model")
-        metrics = measure(model_path, mnist, training, args.eval_limit)
+        metrics = measure(model_path, mnist, training, args.eval_limit, args.pendigits_dir)
         if every_step:
             metrics["every_step_model"] = every_step
         drawn = metrics["drawn_digits"]
+        real = metrics["real_writers"]
         print(f"test accuracy {metrics['test_accuracy']:.4f}; drawn digits: held-out styles "
-              f"{drawn['held_out_styles']['accuracy']:.3f}, seen styles {drawn['seen_styles']['accuracy']:.3f}")
+              f"{drawn['held_out_styles']['accuracy']:.3f}, seen styles {drawn['seen_styles']['accuracy']:.3f}; "
+              + (f"real writers {real['accuracy']:.4f}" if real else "real writers: no pendigits file"))
     args.metrics_path.write_text(json.dumps(metrics, indent=1) + "\n")
     print(f"wrote {args.metrics_path}")
 

@@ -104,6 +104,32 @@ def not_sure_table(metrics: dict) -> str:
                   "right answers said \"not sure\" (without)"], rows)
 
 
+def real_writers_table(metrics: dict) -> str:
+    """The handwriting headline: MNIST test, the real-writer validation (people training never
+    saw) and the scripted held-out styles, which stay a diagnostic."""
+    confusion = metrics["confusion_matrix"]
+    mnist_per_digit = [row[d] / sum(row) for d, row in enumerate(confusion)]
+    held_out = metrics["drawn_digits"]["held_out_styles"]
+    real = metrics.get("real_writers")
+
+    def worst(per_digit):
+        digit = min(range(len(per_digit)), key=lambda d: per_digit[d])
+        return f"{digit} ({pct(per_digit[digit])})"
+
+    rows = [[f"MNIST test ({metrics['data']['test_images']:,} images)", pct(metrics["test_accuracy"], 2),
+             worst(mnist_per_digit), pct(metrics["calibration"]["mnist_test"]["ece"], 2)]]
+    if real:
+        low, high = real["brush_range"]
+        rows.append([f"real writers, validation ({len(real['writers'])} held-out pendigits writers, "
+                     f"{real['count']:,} drawings, brushes {low:g}-{high:g} px)", pct(real["accuracy"], 2),
+                     worst(real["per_class_accuracy"]), pct(real["ece"], 2)])
+    else:
+        rows.append(["real writers, validation", "not measured (no pendigits file)", "n/a", "n/a"])
+    rows.append([f"scripted held-out styles, diagnostic ({held_out['count']:,} drawings)", pct(held_out["accuracy"], 2),
+                 worst(held_out["per_class_accuracy"]), pct(held_out["ece"], 2)])
+    return table(["set", "accuracy", "worst digit", "calibration error"], rows)
+
+
 def plain(markdown: str) -> str:
     """The page's words without its inline maths: $h_{14}$ -> h_14, $c_t$ -> c_t."""
     return re.sub(r"\$([a-z])_\{?(\w+)\}?\$", r"\1_\2", markdown)
@@ -118,7 +144,7 @@ def why_words(metrics: dict) -> str:
 
 TABLES = {"why-words": why_words, "per-step": per_step_table, "alternatives": alternatives_table, "drawn": drawn_table,
           "drawn-breakdown": drawn_breakdown_table, "calibration": calibration_table,
-          "not-sure": not_sure_table}
+          "not-sure": not_sure_table, "real_writers": real_writers_table}
 
 
 MARKER = re.compile(r"<!-- (/?)metrics:([\w-]+) -->")

@@ -30,6 +30,83 @@ def mnist():
     return load_mnist(folder)
 
 
+# A tiny UNIPEN-style file in the pendigits layout (y up): writer 1 draws a 7 in one stroke and a 4
+# in two; writer 2 a 1 and a 7; writer 3 a 0. The data tests fall back on it off CI when the real
+# file is not there.
+SYNTHETIC_UNIPEN = """.INCLUDE        dene.doc
+.LEXICON "0" "1" "2" "3" "4" "5" "6" "7" "8" "9"
+.HIERARCHY      DIGIT
+
+.SEGMENT DIGIT    0 ? "7"
+.COMMENT 7 1  1
+.PEN_DOWN
+   0  100
+  50  100
+ 100  100
+  65   50
+  30    0
+.PEN_UP
+.DT 100
+
+.SEGMENT DIGIT    1 ? "4"
+.COMMENT 4 1  2
+.PEN_DOWN
+  20  100
+   0   40
+ 100   40
+.PEN_UP
+.PEN_DOWN
+  70   80
+  70    0
+.PEN_UP
+
+.SEGMENT DIGIT    2 ? "1"
+.COMMENT 1 2  1
+.PEN_DOWN
+  50  100
+  50    0
+.PEN_UP
+
+.SEGMENT DIGIT    3 ? "7"
+.COMMENT 7 2  2
+.PEN_DOWN
+  10   90
+  90   95
+  40    5
+.PEN_UP
+
+.SEGMENT DIGIT    4 ? "0"
+.COMMENT 0 3  1
+.PEN_DOWN
+  50  100
+   0   50
+  50    0
+ 100   50
+  50  100
+.PEN_UP
+"""
+
+
+@pytest.fixture(scope="session")
+def synthetic_unipen() -> str:
+    return SYNTHETIC_UNIPEN
+
+
+@pytest.fixture(scope="session")
+def pen_digits():
+    """The real pendigits file's digits when PENDIGITS_DIR or ../shared/pendigits has it (CI must:
+    a missing file fails there), else the synthetic file's."""
+    from model.pendigits import FILE_NAME, parse_unipen, pendigits_dir, read_pendigits
+
+    folder = pendigits_dir()
+    if folder is not None:
+        return read_pendigits(folder / FILE_NAME)
+    if IN_CI:
+        pytest.fail("CI=true but neither PENDIGITS_DIR nor ../shared/pendigits holds the pendigits file",
+                    pytrace=False)
+    return parse_unipen(SYNTHETIC_UNIPEN, "synthetic")
+
+
 @pytest.fixture(scope="session")
 def keras_model():
     from model.network import load_model

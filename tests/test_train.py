@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from model import evaluate, train
+from model import evaluate, pendigits, train
 from model.network import load_model
 
 
@@ -28,6 +28,20 @@ def test_training_runs_end_to_end_and_writes_a_loadable_model(tmp_path, mnist):
     # Trained with its own seed, and examined on the same drawings as every other model.
     assert metrics["seed"] == 7 and metrics["drawn_digits"]["seed"] == evaluate.DRAWN_SEED
     assert metrics["training"]["augmentation"]["flag_safe_sevens"] is True  # on unless turned off
+    assert metrics["training"]["settings"]["slashed_zeros"] is True
+    assert metrics["drawn_digits"]["slashed_zero"]["count"] == 300
+    if pendigits.pendigits_dir() is None:  # a user's machine without the file: MNIST and drawings only
+        assert metrics["training"]["real_writers"] is None and metrics["real_writers"] is None
+        return
+    # Real writers: drawn for training, and validated on writers training never saw.
+    record, real = metrics["training"]["real_writers"], metrics["real_writers"]
+    assert metrics["training"]["training_images"]["real_writers"] == 6 * record["training_trajectories"] > 0
+    assert not set(record["training_writers"]) & set(record["validation_writers"])
+    assert set(real["writers"]) <= set(record["validation_writers"])
+    assert real["count"] == 4 * real["trajectories"] > 0 and 0 <= real["accuracy"] <= 1
+    assert len(real["per_class_accuracy"]) == 10 and len(real["per_brush_accuracy"]) == 3
+    assert "ece" in real and "confident_misread_share" in real
+    assert len(metrics["training"]["history"]["val_real_writers_accuracy"]) == 1
 
 
 def test_every_step_training_files_its_model_beside_the_first(tmp_path, mnist):
@@ -35,6 +49,7 @@ def test_every_step_training_files_its_model_beside_the_first(tmp_path, mnist):
     train.main([
         "--data-dir", mnist.source, "--every-step", "--epochs", "1", "--train-limit", "256",
         "--rotation-degrees", "6", "--no-flag-safe-sevens", "--medium-flag-ones",
+        "--pendigits-renders", "0",
         "--validation-size", "256", "--eval-limit", "300", "--drawn-per-digit", "3", "--no-cache",
         "--model-path", str(model_path), "--metrics-path", str(metrics_path),
     ])
@@ -46,3 +61,4 @@ def test_every_step_training_files_its_model_beside_the_first(tmp_path, mnist):
     assert record["training"]["augmentation"]["max_rotation_degrees"] == 6  # the flags reached augment
     assert record["training"]["augmentation"]["flag_safe_sevens"] is False
     assert record["training"]["settings"]["medium_flag_ones"] is True
+    assert record["training"]["training_images"]["real_writers"] == 0  # --pendigits-renders 0: none
