@@ -3,7 +3,7 @@ last-step model on digits drawn at a range of sizes, for three brush widths, so 
 "draw bigger" threshold (model.preprocess.MIN_BRUSH_WIDTHS) rests on measurements.
 
 Two sets of digits stand in for people: the scripted canvas drawings of model/drawn_digits.py,
-and, when /work/shared/pendigits (or PENDIGITS) holds it, real pen trajectories from the UCI
+and, when $PENDIGITS_DIR (or ../shared/pendigits) holds it, real pen trajectories from the UCI
 pendigits set, each scaled so that its longer side is the size asked for. Size is the longer side
 of the ink's bounding box on the 280 px canvas, brush included (what model.preprocess.ink_extent
 measures on the page), in brush widths: a dot is one brush width wide.
@@ -12,50 +12,32 @@ measures on the page), in brush widths: a dot is one brush width wide.
 """
 
 import argparse
-import gzip
-import os
-from pathlib import Path
 
 import numpy as np
 
+from model import pendigits
 from model.config import CANVAS_SIZE, DEFAULT_BRUSH, MODEL_PATH
 from model.drawn_digits import Drawing, random_drawing, render
 from model.preprocess import MIN_BRUSH_WIDTHS, ink_extent, ink_intensity, to_model_input
 from model.trace import trace
 from model.weights_file import read_weights
 
-PENDIGITS = Path(os.environ.get("PENDIGITS", "/work/shared/pendigits/pendigits-orig.tra.gz"))
 WIDTHS = (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0)  # ink size in brush widths
 BRUSHES = (8, DEFAULT_BRUSH, 40)
 
 
-def read_pendigits(path: Path, per_digit: int, seed: int = 0) -> list[tuple[int, list[np.ndarray]]]:
-    """(label, strokes) for per_digit digits of each class, y flipped to point down."""
-    digits, label, strokes, stroke = [], None, [], None
-    with gzip.open(path, "rt") as lines:
-        for line in lines:
-            word = line.split()
-            if not word:
-                continue
-            if word[0] == ".SEGMENT":
-                if label is not None and strokes:
-                    digits.append((label, strokes))
-                label, strokes = int(line.split('"')[1]), []
-            elif word[0] == ".PEN_DOWN":
-                stroke = []
-            elif word[0] == ".PEN_UP":
-                if stroke:
-                    strokes.append(np.array(stroke, float) * [1, -1])
-                stroke = None
-            elif stroke is not None and not word[0].startswith("."):
-                stroke.append((float(word[0]), float(word[1])))
-    if label is not None and strokes:
-        digits.append((label, strokes))
+def pendigits_sample(per_digit: int, seed: int = 0) -> list[tuple[int, list[np.ndarray]]]:
+    """(label, strokes) for per_digit real pen digits of each class (model/pendigits.py reads the
+    file, y pointing down); empty when no pendigits folder is found."""
+    folder = pendigits.pendigits_dir()
+    if folder is None:
+        return []
+    digits = pendigits.read_pendigits(folder / pendigits.FILE_NAME)
     rng = np.random.default_rng(seed)
     chosen = []
     for digit in range(10):
-        own = [d for d in digits if d[0] == digit]
-        chosen += [own[i] for i in rng.choice(len(own), per_digit, replace=False)]
+        own = [d for d in digits if d.label == digit]
+        chosen += [(d.label, list(d.strokes)) for d in (own[i] for i in rng.choice(len(own), per_digit, replace=False))]
     return chosen
 
 
@@ -92,8 +74,9 @@ def main() -> None:
     rng = np.random.default_rng(0)
     scripted = [random_drawing(d, rng) for d in range(10) for _ in range(args.per_digit)]
     sets = {"scripted": [(d.digit, [np.array(s) for s in d.strokes]) for d in scripted]}
-    if PENDIGITS.exists():
-        sets["pendigits"] = read_pendigits(PENDIGITS, args.per_digit)
+    real = pendigits_sample(args.per_digit)
+    if real:
+        sets["pendigits"] = real
     print(f"Accuracy by ink size in brush widths (the longer side of the ink, brush included, on the "
           f"{CANVAS_SIZE} px canvas); {args.per_digit} per digit per set. The page asks for a bigger "
           f"drawing below {MIN_BRUSH_WIDTHS:g} brush widths.")
