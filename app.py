@@ -21,14 +21,15 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+import i18n  # noqa: E402
+from i18n import _  # noqa: E402
 from model import config  # noqa: E402
 from model.confidence import readout_energy  # noqa: E402
 from model.data import sha256_of  # noqa: E402
 from model.trace import LstmWeights, Trace, trace  # noqa: E402
 from model.weights_file import read_weights  # noqa: E402
-from page import explain, figures, i18n, layouts, links, sources, views  # noqa: E402
+from page import explain, figures, layouts, links, sources, views  # noqa: E402
 from page.chart_spec import ChartSpec  # noqa: E402
-from page.i18n import _  # noqa: E402
 from page.metrics_check import check_metrics, energy_floor  # noqa: E402
 from room import ui as room  # noqa: E402
 
@@ -70,7 +71,7 @@ def model_ui() -> tuple[LstmWeights, str]:
 
 def language_ui() -> str:
     """The language of this run: the one chosen on the page, else the link's ?lang=, else the
-    browser's (st.context.locale), else English. Set for the whole run (page/i18n.py)."""
+    browser's (st.context.locale), else English. Set for the whole run (i18n/__init__.py)."""
     if "lang" not in st.session_state:
         asked = i18n.normalise(st.query_params.get("lang"))
         st.session_state.lang = i18n.choose(asked, st.context.locale)

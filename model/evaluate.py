@@ -32,9 +32,15 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 from model import pendigits
-from model.confidence import FAMILIAR_PERCENTILE, LATE_ROWS, SURE_PROBABILITY, doubts, energy_floor, readout_energy
-from model.config import (BRUSH_RANGE, CONFIG, DEFAULT_BRUSH, EVERY_STEP_MODEL_PATH, METRICS_PATH,
-                          MODEL_PATH)
+from model.confidence import (
+    FAMILIAR_PERCENTILE,
+    LATE_ROWS,
+    SURE_PROBABILITY,
+    doubts,
+    energy_floor,
+    readout_energy,
+)
+from model.config import BRUSH_RANGE, CONFIG, DEFAULT_BRUSH, EVERY_STEP_MODEL_PATH, METRICS_PATH, MODEL_PATH
 from model.data import load_mnist, sha256_of, to_unit_float, validation_split
 from model.drawn_digits import SLASHED_ZERO, Drawing, drawn_digit_set, random_placement, render
 from model.network import load_model

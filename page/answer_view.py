@@ -8,12 +8,13 @@ from datetime import date
 
 import streamlit as st
 
+import i18n
+from i18n import _
 from model import config
 from model.readout import take_apart
 from model.trace import LstmWeights, Trace, trace
-from page import explain, figures_answer, gallery, i18n
+from page import explain, figures_answer, gallery
 from page.figures import PLOT
-from page.i18n import _
 from page.metrics_check import MetricsCheck
 
 # The question, quoted exactly as it was asked (../shared/question/README.md): a quotation, shown in

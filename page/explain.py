@@ -11,7 +11,7 @@ BASIC_LSTM_CELL, AYMERICDAMIEN_EXAMPLE): TensorFlow's `tensorflow/examples/skflo
 axis") and whose new state is `array_ops.concat(1, [new_c, new_h])`; and aymericdamien's
 TensorFlow-Examples `recurrent_network`, which applies its readout to `outputs[-1]`.
 
-Every sentence is written in English inside `_()` (page/i18n.py) with named placeholders, and is
+Every sentence is written in English inside `_()` (i18n/__init__.py) with named placeholders, and is
 said in the language of the run; LaTeX, code and numbers are the same in every language.
 """
 
@@ -22,12 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
+from i18n import N_, _, ngettext
 from model.confidence import doubts
 from model.config import CONFIG, RowLstmConfig
 from model.preprocess import INK_THRESHOLD, MIN_BRUSH_WIDTHS
 from model.readout import Readout, pushes
 from model.trace import Trace, empty_rows, first_inked_step
-from page.i18n import N_, _, ngettext
 
 
 def percent(probability: float) -> str:

@@ -21,10 +21,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+import i18n
+from i18n import _
 from model.trace import Trace
-from page import explain, i18n
+from page import explain
 from page.figures import CLASS_COLOURS, HIGHLIGHT
-from page.i18n import _
 
 PIXEL = 8  # screen pixels per input pixel: 28 -> 224
 WIDTH, HEIGHT = 640, 330

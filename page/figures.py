@@ -6,7 +6,7 @@ frames (Plotly.animate), so playing it costs the server nothing; each frame upda
 traces that change, and the hidden-state heatmap grows by one column per step instead of
 repeating all 28.
 
-Titles, axis titles, labels and hover text are in the language of the run (page/i18n.py);
+Titles, axis titles, labels and hover text are in the language of the run (i18n/__init__.py);
 symbols (h, V, softmax) and numbers are the same in every language.
 """
 
@@ -19,9 +19,9 @@ import plotly.graph_objects as go
 from plotly.colors import get_colorscale
 from plotly.subplots import make_subplots
 
+from i18n import _
 from model.trace import Trace, first_inked_step
 from page import explain
-from page.i18n import _
 
 # Colours, shared by every figure so that a digit keeps its colour from chart to chart.
 # One colour per digit (D3's palette, its grey swapped for a slate that reads as a colour).

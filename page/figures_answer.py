@@ -10,11 +10,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from i18n import _
 from model.readout import Readout, pushes
 from model.trace import Trace, empty_rows, first_inked_step
 from page.explain import TOP_UNITS, percent
 from page.figures import CLASS_COLOURS, FONT, HIGHLIGHT, MUTED, STATE_COLOURSCALE, TEMPLATE
-from page.i18n import _
 
 # One colour per series (Okabe-Ito, safe for colour-blind readers), none of them a digit's colour.
 SERIES = {

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from i18n import N_, _
 from model.state_map import StateMap
 from model.trace import Trace
 from page.figures import CLASS_COLOURS, FONT, HIGHLIGHT, INK_COLOURSCALE, MUTED, TEMPLATE
-from page.i18n import N_, _
 
 # The words on the charts, in one place: str.format templates marked for the catalogue with N_()
 # and translated with _() where they are drawn.

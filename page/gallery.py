@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from i18n import N_
 from model.data import to_unit_float
 from model.trace import LstmWeights, decision_step, trace
-from page.i18n import N_
 
 SUMMARY_CHUNK = 2_000  # test images traced at a time: bounds memory to about 150 MB
 GALLERY_SIZE = 8  # thumbnails per gallery page

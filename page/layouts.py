@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from page.i18n import N_, _
+from i18n import N_, _
 
 MODES = {"desktop": N_(":material/laptop: Laptop"), "present": N_(":material/co_present: Presenter"),
          "phone": N_(":material/smartphone: Phone")}

@@ -8,7 +8,7 @@ reproduces it in a fresh browser.
     ?view=play     the open analysis tab: play, step, why, readout, whatif or map
     ?t=16          the step shown
     ?mode=present  the layout: desktop, present or phone
-    ?lang=ja       the page's language (page/i18n.py), when the sharer chose one; without it the
+    ?lang=ja       the page's language (i18n/__init__.py), when the sharer chose one; without it the
                    page speaks the language of each reader's browser
 
 Pure functions, no Streamlit: the page reads `st.query_params` into a Link and writes one back.
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from page import i18n
-from page.i18n import _
+import i18n
+from i18n import _
 
 FORMAT = 1  # first byte of a packed drawing, so that a later format can still read old links
 IMAGE_SIZE = 28

@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from i18n import _
 from model.state_map import StateMap, read
-from page.i18n import _
 
 METRICS_KEYS = ("model", "test_accuracy", "chance_accuracy", "readout_accuracy_per_step",
                 "probe_accuracy_per_step", "readout_alternatives", "decision_step")

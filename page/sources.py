@@ -9,13 +9,13 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
+from i18n import N_, _
 from model import config
 from model.data import MnistFileError, data_dir_from_env, load_mnist_if_available, to_unit_float
 from model.drawn_digits import random_drawing, render
 from model.preprocess import ink_extent, ink_intensity, strokes_extent, to_model_input, too_small
 from model.trace import LstmWeights
 from page import canvas_data, gallery, links
-from page.i18n import N_, _
 
 INK, PAPER = "#ffffff", "#0e1117"  # white on black, like the 28 x 28 input
 SOURCES = (N_(":material/draw: Draw"), N_(":material/apps: MNIST test digits"))  # shown with _()

@@ -13,11 +13,12 @@ from urllib.parse import urlencode
 import numpy as np
 import streamlit as st
 
+import i18n
+from i18n import N_, _
 from model import config
 from model.trace import LstmWeights, Trace
-from page import answer_view, explain, export, figures, i18n, links, whatif_view
+from page import answer_view, explain, export, figures, links, whatif_view
 from page.chart_spec import ChartSpec
-from page.i18n import N_, _
 from page.layouts import Slots
 from page.metrics_check import MetricsCheck
 

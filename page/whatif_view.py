@@ -11,11 +11,12 @@ import numpy as np
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
+import i18n
 from model import config
 from model.row_edits import RowEdit, occlusion, sensitivity
 from model.state_map import STATE_MAP_PATH
 from model.trace import LstmWeights, Trace, trace
-from page import explain, figures_whatif, i18n
+from page import explain, figures_whatif
 from page.chart_spec import ChartSpec
 from page.figures import PLOT
 from page.metrics_check import StateMapCheck, check_state_map

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from page.i18n import _, ngettext
+from i18n import _, ngettext
 
 CODE_ALPHABET = "ACDEFHJKMNPRTWXY"  # no B/8, G/6, I/L/1, O/Q/0, S/5, U/V, Z/2 to misread aloud
 CODE_LENGTH = 4  # 16**4 = 65,536 codes, of which only the unexpired few are taken at a time
@@ -62,7 +62,7 @@ def normalise_code(code) -> str:
         raise ValueError(_("“{shown}” is not a room code: a code is {length} letters, like the one on the "
                            "presenter's screen.").format(shown=shown, length=CODE_LENGTH))
     unused = sorted({letter for letter in text if letter not in CODE_ALPHABET})
-    if unused:  # (the words are in the page's language: page/i18n.py imports nothing of the page)
+    if unused:  # (the words are in the page's language: i18n/__init__.py imports nothing of the page)
         raise ValueError(ngettext("“{shown}” is not a room code: codes use only the letters {letters}, and {unused} is "
                                   "not among them.",
                                   "“{shown}” is not a room code: codes use only the letters {letters}, and {unused} "

@@ -26,8 +26,8 @@ import numpy as np
 import segno
 import streamlit as st
 
-from page import i18n
-from page.i18n import N_, _, ngettext
+import i18n
+from i18n import N_, _, ngettext
 from room import records, wall
 from room.records import RoomSummary
 

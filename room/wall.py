@@ -15,7 +15,7 @@ the noise swamps the claim. A median settle step needs MIN_DIGIT_DRAWINGS = 5 dr
 digit: the true median then lies between the smallest and the largest of them with probability
 1 - 2 * 0.5**5 = 94%, and one odd drawing cannot move the middle one far.
 
-The words are in the page's language (page/i18n.py, which imports nothing of the page).
+The words are in the page's language (i18n/__init__.py, which imports nothing of the page).
 """
 
 from dataclasses import dataclass
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from i18n import _, ngettext
 from model.config import CONFIG
 from model.trace import decision_step
-from page.i18n import _, ngettext
 from room.records import Drawing
 
 ROOM_COLOUR, MNIST_COLOUR, MUTED = "#d62728", "#1f77b4", "#9aa0a6"

@@ -26,7 +26,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
-from page import i18n
+import i18n
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = ("app.py", "page", "room")  # where the page's words are written

@@ -11,11 +11,11 @@ look inside Plotly's SVG, so keyboard access and text alternatives are checked h
 
 import numpy as np
 import pytest
+from conftest import skip_or_fail
 
 from model.drawn_digits import random_drawing
 from room import store
 from scripts import browser as app_browser
-from conftest import skip_or_fail
 
 playwright = pytest.importorskip("playwright.sync_api")
 

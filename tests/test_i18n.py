@@ -12,11 +12,12 @@ import pytest
 from babel.messages.catalog import Catalog
 from PIL import Image, ImageDraw, ImageFont
 
+import i18n
+from i18n import _, ngettext
 from model import config
 from model.trace import trace
 from model.weights_file import read_weights
-from page import answer_view, explain, export, i18n
-from page.i18n import _, ngettext
+from page import answer_view, explain, export
 from scripts import i18n as catalogues
 
 QUESTION_FILE = Path(__file__).resolve().parents[2] / "shared" / "question" / "README.md"

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from test_app import APP, TIMEOUT_S, metrics_for_this_model, open_tab  # noqa: F401 (a fixture)
 from test_i18n import cjk_share
 
+import i18n
 from model import config
 from model.drawn_digits import random_drawing, render
 from model.preprocess import to_model_input
@@ -21,7 +22,7 @@ from model.row_edits import RowEdit, occlusion, sensitivity
 from model.state_map import STATE_MAP_PATH, read
 from model.trace import trace
 from model.weights_file import read_weights
-from page import explain, figures_whatif, i18n
+from page import explain, figures_whatif
 
 SEVEN = to_model_input(render(random_drawing(7, np.random.default_rng(0))))
 
