@@ -117,12 +117,13 @@ def header_ui(mode: str) -> None:
         switch = st.container()
     switch.segmented_control(_("Layout"), tuple(layouts.MODES), format_func=layouts.mode_name, key="mode",
                              required=True, label_visibility="collapsed")
-    # Under the layout switch: beside a one-line title, the two fit the title's height. A phone has no
-    # height to spare above the prediction, so there it goes to the (folded) sidebar.
-    phone = mode == "phone"
-    (st.sidebar if phone else switch).container(key="language_switch").segmented_control(
+    # Under the layout switch: beside a one-line title, the two fit the title's height. A phone and a
+    # projector have no height to spare, so there it goes to the (folded) sidebar; a presenter picks
+    # the language before presenting, or with ?lang=.
+    folded = mode in ("phone", "present")
+    (st.sidebar if folded else switch).container(key="language_switch").segmented_control(
         _("Language"), i18n.languages(), format_func=i18n.language_name, key="lang", required=True,
-        label_visibility="visible" if phone else "collapsed", on_change=switch_language)
+        label_visibility="visible" if folded else "collapsed", on_change=switch_language)
     if mode != "desktop":
         return
     st.markdown(_("An LSTM with {units} units reads a {steps} × {steps} digit **one row per step**: {steps} "
@@ -222,7 +223,7 @@ def main() -> None:
         if room_code is not None:
             room.room_bar_ui(room_code, slots.mode)
     with slots.source:
-        source = sources.source_ui(sha256, weights, slots.compact)
+        source = sources.source_ui(sha256, weights, slots.compact, samples=slots.mode != "present")
     readable = source.image is not None and not source.too_small  # a dot or a tiny digit gets no digit
     analysis = trace(source.image, weights) if readable else None
     with slots.result:  # filled first, so that the prediction reaches the browser first

@@ -26,6 +26,7 @@ MODES = {"desktop": N_(":material/laptop: Laptop"), "present": N_(":material/co_
 # Streamlit's padding and top bar cost a projector about 160 px of its 720.
 PRESENT_CSS = """
 header[data-testid="stHeader"] { display: none; }
+[role="tablist"] { flex-wrap: wrap; row-gap: 0.1rem; }  /* every tab on screen, none behind a scroll arrow */
 [data-testid="stMainBlockContainer"] { padding: 0.75rem 1.5rem 0; max-width: none; }
 .st-key-prediction [data-testid="stMetricValue"] { font-size: 3rem; line-height: 1.1; }
 .modebar-container { display: none; }
@@ -62,6 +63,10 @@ h1 { font-size: 1.5rem !important; padding: 0 !important; }
 .st-key-result [data-testid="stMetric"] > div { padding: 0.4rem 0.75rem; display: flex; flex-wrap: wrap;
     align-items: center; column-gap: 0.75rem; }
 .st-key-result [data-testid="stMetricLabel"] { flex-basis: 100%; }
+/* Clear and the sample picker side by side under the canvas (Streamlit stacks columns on a
+   narrow screen). */
+.st-key-pad_tools [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; }
+.st-key-pad_tools [data-testid="stColumn"] { min-width: 0 !important; }
 """
 
 

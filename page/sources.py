@@ -28,6 +28,7 @@ SAMPLE_SEED = 0
 SAMPLE_LABEL = N_("Or choose a sample drawing")  # the words marked N_() are shown with _()
 SAMPLE_OPTION = N_("A drawn {digit}")
 SAMPLE_PLACEHOLDER = N_("A digit from 0 to 9, without drawing")
+SAMPLE_SHORT = N_("A sample digit…")  # the picker's placeholder on a phone, where its label is hidden
 SAMPLE_HELP = N_("Loads scripted strokes of that digit onto the canvas, as if drawn with the mouse")
 SAMPLE_NAME = "sample drawing of a {digit}"  # a Source name, for the run markers: never translated
 
@@ -95,9 +96,10 @@ def model_input(png: bytes) -> tuple[np.ndarray | None, int]:
     return image, (ink_extent(ink_intensity(rgba.astype(np.float32) / 255)) if image is not None else 0)
 
 
-def canvas_ui(linked: links.Drawing | None, compact: bool) -> tuple[bytes | None, int, tuple]:
+def canvas_ui(linked: links.Drawing | None, compact: bool, samples: bool = True) -> tuple[bytes | None, int, tuple]:
     """The drawing pad, opened on a linked drawing if any; returns the canvas PNG (None before the
-    first stroke), the stroke count and the strokes (for links)."""
+    first stroke), the stroke count and the strokes (for links). `samples`: offer the sample
+    drawings, the keyboard's way to a digit (not on a projector, where the presenter draws)."""
     generation = st.session_state.setdefault("canvas_generation", 0)
     st.space("small")  # room for the canvas's floating toolbar (with the gap of the st.html below) ...
     st.html(f"<script>{TOOLBAR_PIN}</script>", unsafe_allow_javascript=True)  # ... pinned there
@@ -112,24 +114,35 @@ def canvas_ui(linked: links.Drawing | None, compact: bool) -> tuple[bytes | None
         st.session_state["canvas_generation"] = generation + 1  # a fresh, empty pad on the next run
         st.warning(_("The drawing pad sent something that is not a drawing, so it has been reset. Draw again."))
         png, count, strokes = None, 0, ()
-    brush, clear = st.columns([3, 1], vertical_alignment="bottom")
-    if not compact:
-        brush.slider(_("Brush width"), *config.BRUSH_RANGE, config.DEFAULT_BRUSH, key="brush")
-    clear.button(_("Clear"), on_click=clear_canvas, args=(generation,), width="stretch",
-                 help=_("Wipe the canvas (the bin in its toolbar does the same)"))
-    if not compact:
-        st.caption(_("Draw one digit, 0 to 9, with the mouse or a finger."))
-    st.selectbox(_(SAMPLE_LABEL), range(config.CONFIG.classes), index=None, key="sample_drawing",
-                 format_func=lambda digit: _(SAMPLE_OPTION).format(digit=digit),
-                 placeholder=_(SAMPLE_PLACEHOLDER), help=_(SAMPLE_HELP), on_change=load_sample)
+    # Compact layouts (phone, projector) keep Clear and the sample picker on one row, the picker's
+    # label only for screen readers, so that the prediction below the canvas stays on the first
+    # screen of a 360 x 740 phone.
+    with st.container(key="pad_tools"):
+        if compact:
+            clear, sample = st.columns([1, 2], vertical_alignment="bottom")
+        else:
+            brush, clear = st.columns([3, 1], vertical_alignment="bottom")
+            brush.slider(_("Brush width"), *config.BRUSH_RANGE, config.DEFAULT_BRUSH, key="brush")
+            sample = st.container()
+        clear.button(_("Clear"), on_click=clear_canvas, args=(generation,), width="stretch",
+                     help=_("Wipe the canvas (the bin in its toolbar does the same)"))
+        if not compact:
+            st.caption(_("Draw one digit, 0 to 9, with the mouse or a finger."))
+        if not samples:
+            return png, count, strokes
+        sample.selectbox(_(SAMPLE_LABEL), range(config.CONFIG.classes), index=None, key="sample_drawing",
+                         format_func=lambda digit: _(SAMPLE_OPTION).format(digit=digit),
+                         placeholder=_(SAMPLE_SHORT) if compact else _(SAMPLE_PLACEHOLDER),
+                         help=None if compact else _(SAMPLE_HELP), on_change=load_sample,
+                         label_visibility="collapsed" if compact else "visible")
     return png, count, strokes
 
 
-def drawing_ui(compact: bool) -> Source:
+def drawing_ui(compact: bool, samples: bool = True) -> Source:
     """The canvas, and the model input made of what is drawn on it. A drawing opened from a
     link is read from the link's own 28 x 28 input until a new stroke changes it."""
     linked = st.session_state.get("linked_drawing")
-    png, count, strokes = canvas_ui(linked, compact)
+    png, count, strokes = canvas_ui(linked, compact, samples)
     name = f"drawing with {count} stroke{'s' * (count != 1)}"
     if linked is not None and count in (0, len(linked.strokes)):
         name = st.session_state.get("linked_name") or f"drawing with {len(linked.strokes)} strokes from a link"
@@ -204,12 +217,12 @@ def test_digit_ui(sha256: str, weights: LstmWeights) -> Source:
                   f"test digit #{index}", links.Link(test_digit=index))
 
 
-def source_ui(sha256: str, weights: LstmWeights, compact: bool) -> Source:
+def source_ui(sha256: str, weights: LstmWeights, compact: bool, samples: bool = True) -> Source:
     """Draw or pick a test digit; only the open tab's source is read. The canvas is drawn in
     either case, so that a drawing survives a visit to the gallery."""
     draw_tab, gallery_tab = st.tabs([_(name) for name in SOURCES], key="source", on_change="rerun")
     with draw_tab:
-        drawn = drawing_ui(compact)
+        drawn = drawing_ui(compact, samples)
     if gallery_tab.open:
         with gallery_tab:
             return test_digit_ui(sha256, weights)

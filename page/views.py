@@ -157,15 +157,16 @@ def playback_ui(inputs: ViewInputs) -> None:
                      "$h_{{{last}}}$ only.").format(last=steps))
     figure = playback(inputs.image, inputs.sha256, frame_ms, slots.mode, show_ending, inputs.start_step,
                       i18n.current(), analysis)
-    with slots.controls if slots.controls is not None else st.container():
-        playback_controls_ui(analysis, inputs.start_step)
+    # Above the chart in every layout. On a projector the room reads the chart's own caption, so
+    # the words (the live region, for screen readers) move off screen and the buttons take one row.
+    playback_controls_ui(analysis, inputs.start_step, projected=slots.mode == "present")
     st.plotly_chart(figure, key="playback", theme=None, alt=explain.playback_alt(analysis),
                     config=PLOT["config"] | {"displayModeBar": slots.mode == "desktop"})
     with st.expander(_(explain.TABLE_TITLE), icon=":material/table:"):
         st.table(explain.step_table(analysis), hide_index=True)
 
 
-def playback_controls_ui(analysis: Trace, start_step: int) -> None:
+def playback_controls_ui(analysis: Trace, start_step: int, projected: bool = False) -> None:
     """Buttons for the playback that the keyboard reaches (first, previous, play/pause, next,
     last), and the step's description in words, an ARIA live region that follows the figure.
     assets/playback_controls.js binds them to the figure in the browser: no rerun per step."""
@@ -175,7 +176,7 @@ def playback_controls_ui(analysis: Trace, start_step: int) -> None:
     pressed = {"play": ' aria-pressed="false"'}  # a toggle: Play, or Pause while playing
     buttons = "".join(f'<button type="button" data-action="{action}"{pressed.get(action, "")}>'
                       f"{html.escape(labels[action])}</button>" for action in ("first", "previous", "play", "next", "last"))
-    st.html(f'<div class="playback-controls" role="group" '
+    st.html(f'<div class="playback-controls{" projected" if projected else ""}" role="group" '
             f'aria-label="{html.escape(_(explain.PLAYBACK_CONTROLS))}" '
             f'data-descriptions="{html.escape(json.dumps(descriptions))}" data-step="{start_step}" '
             f'data-playing="false" data-play-label="{html.escape(labels["play"])}" '
