@@ -128,7 +128,7 @@ class PlaybackLayout:
 PLAYBACK_LAYOUTS = {
     "desktop": PlaybackLayout(stacked=False, height=700, font_size=14, caption_size=20, slider_labels_every=1),
     # 1280 x 720 at 100%: the page's top bar and the caption leave about 610 px for the chart.
-    "present": PlaybackLayout(stacked=False, height=560, font_size=16, caption_size=24, slider_labels_every=3),
+    "present": PlaybackLayout(stacked=False, height=540, font_size=16, caption_size=24, slider_labels_every=3),
     "phone": PlaybackLayout(stacked=True, height=1010, font_size=13, caption_size=15, slider_labels_every=9),
 }
 
