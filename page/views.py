@@ -203,7 +203,8 @@ def step_ui(analysis: Trace | None, image, sha256: str, mode: str = "desktop") -
         st.markdown(_("At step {t} the LSTM reads row {t} ({ink:.1f} pixels' worth of ink) and updates all "
                       "{units} units at once. On the right, this step's numbers:").format(
                           t=t, ink=numbers["ink"], units=numbers["units"]))
-        st.latex(explain.step_equations(numbers, stacked=mode != "desktop"))  # a phone's or projector's column
+        # Each number under its equation in every layout: beside it, a 1280 px laptop cut the numbers off.
+        st.latex(explain.step_equations(numbers, stacked=True))
         st.caption(_("Gates: :green[teal] above one half (open), :orange[amber] below. States: "
                      ":red[red] positive, :blue[blue] negative. σ squashes to 0…1; ⊙ multiplies unit "
                      "by unit. W, U and b hold the four gates side by side, in Keras's order i, f, g, "
