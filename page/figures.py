@@ -196,8 +196,14 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
                    for digit in range(probabilities.shape[1])]
     styles = _animated_styles(trace, style, on, settle_left)
 
+    # Once per figure, not once per frame: the probabilities as frames carry them, and the settle words.
+    # Three decimals (the 0.1% that explain.percent shows in the hover), rounded in float64 so that JSON
+    # writes 0.102 and not float32's 0.10199999809265137: these numbers are most of every frame.
+    shown = np.round(probabilities.astype(np.float64), 3)
+    label = settle_label(trace)
+
     def animated(t: int) -> list[dict]:
-        return _step_updates(trace, t, style, show_ending, settle_height)
+        return _step_updates(trace, t, style, show_ending, settle_height, shown, label)
 
     data = static + [_merged(style_, update) for style_, update in zip(styles, animated(start_step))]
     animated_traces = list(range(len(static), len(data)))
@@ -305,15 +311,13 @@ def _animated_styles(trace: Trace, style: PlaybackLayout, on: dict, settle_left:
     return styles
 
 
-def _step_updates(trace: Trace, t: int, style: PlaybackLayout, show_ending: bool,
-                  settle_height: float) -> list[dict]:
-    """What changes at step t (1-based), one update per trace of _animated_styles."""
+def _step_updates(trace: Trace, t: int, style: PlaybackLayout, show_ending: bool, settle_height: float,
+                  shown: np.ndarray, label: str) -> list[dict]:
+    """What changes at step t (1-based), one update per trace of _animated_styles. `shown`: the
+    probabilities rounded for the frames; `label`: the settle line's words."""
     steps, size = trace.inputs.shape
     units = trace.hidden_states.shape[1]
     settle = int(trace.decision_step)
-    # Three decimals (the 0.1% that explain.percent shows in the hover), rounded in float64 so that JSON writes 0.102 and
-    # not float32's 0.10199999809265137: these numbers are most of every frame.
-    shown = np.round(trace.step_probabilities.astype(np.float64), 3)
     digits = range(shown.shape[1])
     unread_x, unread_y = _unread_block(t, size)
     row_x, row_y = _row_box(t - 1, size)
@@ -329,7 +333,7 @@ def _step_updates(trace: Trace, t: int, style: PlaybackLayout, show_ending: bool
              text=[str(d) if d == leader else "" for d in digits],
              textposition="middle left" if t > steps - 4 else "middle right"),
         dict(type="scatter", x=[settle] * 3 if settled else [], y=[0, settle_height, 1.02] if settled else [],
-             text=["", settle_label(trace), ""] if settled else []),
+             text=["", label, ""] if settled else []),
     ]
     if not style.stacked:
         updates.append(dict(type="scatter", x=[t - 0.5, t + 0.5, t + 0.5, t - 0.5, t - 0.5],
