@@ -8,6 +8,7 @@ that phones cannot reach it. Screenshots of every step go to LESSON_SHOTS (defau
 tmp_path). One server for the module; needs /usr/bin/chromium (the `chromium_path` fixture)."""
 
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ FIRST_RUN_MS = 180_000  # a fresh server's first run loads the model
 TWO_STROKE_FOUR = random_drawing(4, np.random.default_rng(0)).strokes  # two strokes
 ONE_STROKE_SEVEN = random_drawing(7, np.random.default_rng(0)).strokes
 assert len(TWO_STROKE_FOUR) == 2 and len(ONE_STROKE_SEVEN) == 1
+STILL_S = 0.5  # the layout counts as settled once nothing has moved for this long
 SECOND_STROKE_AFTER_MS = 150  # a person's second stroke starts as the first stroke's answer arrives
 WALL_COUNT = app_browser.WALL_COUNT
 WALL_TILES = app_browser.WALL_TILES
@@ -63,9 +65,17 @@ def open_page(chromium, url: str, options: dict, ready: str = app_browser.RUN_MA
 
 
 def settled(page) -> None:
-    """The canvas is ready for a finger and no run is in flight."""
+    """The canvas is ready for a finger, no run is in flight and the layout has stopped moving
+    (the canvas's frame takes its height a moment after its toolbar is styled, on a slow machine)."""
     page.wait_for_selector(app_browser.TOOLBAR_PIN, state="attached")
     app_browser.wait_until_idle(page, WAIT_MS)
+    last, still_since, deadline = None, time.monotonic(), time.monotonic() + WAIT_MS / 1000
+    while time.monotonic() - still_since < STILL_S:
+        assert time.monotonic() < deadline, "the layout never stopped moving"
+        now = (box(page, app_browser.CANVAS), box(page, ".st-key-result"))
+        if now != last:
+            last, still_since = now, time.monotonic()
+        page.wait_for_timeout(100)
 
 
 def box(page, selector: str) -> dict:
