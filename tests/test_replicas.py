@@ -1,6 +1,6 @@
 """Two replicas behind HAProxy (scripts/replicas.py), in real Chromium contexts: sessions land on
 both, each sees only its own drawing, and killing one replica mid-test costs only its own
-sessions a reconnect, while the other replica's sessions keep their state and keep working."""
+sessions a reconnect (their drawing comes back from the page's address), while the other replica's sessions keep their state and keep working."""
 
 import shutil
 
@@ -28,12 +28,10 @@ def replica_of(context) -> str:
 def test_two_replicas_share_the_sessions_and_survive_losing_one(chromium_path, drawings):
     if shutil.which("haproxy") is None:
         skip_or_fail("haproxy is not installed (apt-get install haproxy)")
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     from scripts.browser import (
-        CANVAS_RESET,
-        RESULT_MARKER,
+        RUN_MARKER,
         VIEWPORT,
         clear_canvas,
         draw_digit,
@@ -69,21 +67,22 @@ def test_two_replicas_share_the_sessions_and_survive_losing_one(chromium_path, d
                 assert draw_digit(pages[i], drawings[SESSIONS + i].strokes, TIMEOUT_MS) == \
                     str(drawings[SESSIONS + i].digit)
                 assert marker(pages[i])["run"] > runs_before[i]
-            # r1's sessions reconnect, through HAProxy, to r2: a new session there (its run count
-            # starts again), where clearing the pad and drawing work as before.
+            # r1's sessions notice at their next tap and reconnect, through HAProxy, to r2: a new
+            # session there, which reopens the drawing from the page's address (the permalink holds
+            # its strokes) and reads it as before. The tap that found the old session gone is lost:
+            # Clear takes a second tap, and after it drawing works as before.
+            shows = ("([selector, source, digit]) => { const e = document.querySelector(selector);"
+                     " return e !== null && e.dataset.source === source && e.dataset.prediction === digit; }")
             for i in lost:
-                for attempt in range(9):  # the page may still be reconnecting: press reset again
-                    pages[i].locator(CANVAS_RESET).click()
-                    try:
-                        pages[i].wait_for_function(
-                            "(selector) => { const e = document.querySelector(selector);"
-                            " return e !== null && e.dataset.source === 'drawing with 0 strokes'; }",
-                            arg=RESULT_MARKER, timeout=10_000, polling=250)
-                        break
-                    except PlaywrightTimeout:
-                        continue
-                # The digit this session drew before (read right once already), on the new session.
-                assert draw_digit(pages[i], drawings[i].strokes, TIMEOUT_MS) == str(drawings[i].digit)
+                clear = pages[i].get_by_role("button", name="Clear", exact=True)
+                clear.click()
+                pages[i].wait_for_function(shows, arg=[RUN_MARKER, f"drawing with {len(drawings[i].strokes)} strokes from a link",
+                                                       str(drawings[i].digit)], timeout=TIMEOUT_MS, polling=250)
                 assert replica_of(contexts[i]) == "r2"
+                clear.click()
+                pages[i].wait_for_function(shows, arg=[RUN_MARKER, "drawing with 0 strokes", ""],
+                                           timeout=TIMEOUT_MS, polling=250)
+                assert draw_digit(pages[i], drawings[SESSIONS + i].strokes, TIMEOUT_MS) == \
+                    str(drawings[SESSIONS + i].digit)
         finally:
             browser.close()
