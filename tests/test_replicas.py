@@ -1,6 +1,7 @@
 """Two replicas behind HAProxy (scripts/replicas.py), in real Chromium contexts: sessions land on
 both, each sees only its own drawing, and killing one replica mid-test costs only its own
-sessions a reconnect (their drawing comes back from the page's address), while the other replica's sessions keep their state and keep working."""
+sessions a reconnect (their drawing comes back from the page's address), while the other
+replica's sessions keep their state and keep working."""
 
 import shutil
 
@@ -76,8 +77,9 @@ def test_two_replicas_share_the_sessions_and_survive_losing_one(chromium_path, d
             for i in lost:
                 clear = pages[i].get_by_role("button", name="Clear", exact=True)
                 clear.click()
-                pages[i].wait_for_function(shows, arg=[RUN_MARKER, f"drawing with {len(drawings[i].strokes)} strokes from a link",
-                                                       str(drawings[i].digit)], timeout=TIMEOUT_MS, polling=250)
+                reopened = f"drawing with {len(drawings[i].strokes)} strokes from a link"
+                pages[i].wait_for_function(shows, arg=[RUN_MARKER, reopened, str(drawings[i].digit)],
+                                           timeout=TIMEOUT_MS, polling=250)
                 assert replica_of(contexts[i]) == "r2"
                 clear.click()
                 pages[i].wait_for_function(shows, arg=[RUN_MARKER, "drawing with 0 strokes", ""],
