@@ -44,7 +44,7 @@ def png_data_url(image: np.ndarray) -> str:
 
 def draw(at: AppTest, image: np.ndarray) -> AppTest:
     """Send a canvas image (RGBA, or anything PIL can save) as the component would, and rerun."""
-    (canvas,) = at.get("bidi_component")
+    (canvas,) = [component for component in at.get("bidi_component") if component.key.startswith("canvas_")]
     at.session_state[canvas.key] = {"drawing": {"raw": {"objects": [{"type": "path"}]},
                                                 "data": png_data_url(image)}, "backgroundFit": None}
     return at.run()

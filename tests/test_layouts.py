@@ -1,5 +1,5 @@
-"""The page where it is used: a phone (390 x 844, touch), a projector (1280 x 720, presenter
-mode), and a link opened in a fresh browser. One server and one Chromium for the module; each
+"""The page where it is used: a phone (390 x 844, touch), a projector (1280 x 720 and 1920 x 1080,
+presenter mode), and a link opened in a fresh browser. One server and one Chromium for the module; each
 test opens its own context (a fresh browser profile, cookies and all)."""
 
 import io
@@ -39,14 +39,21 @@ def test_phone_shows_the_prediction_without_scrolling_and_nothing_overlaps(serve
         assert within(tab.bounding_box(), {"width": viewport["width"], "height": 10_000}), tab.inner_text()
 
 
-def test_presenter_mode_fits_a_projector_with_large_chart_text(server, context_for):
-    viewport = app_browser.PROJECTOR["viewport"]
-    page = app_browser.open_app(context_for(**app_browser.PROJECTOR), f"{server.url}/?mode=present",
-                                timeout_ms=FIRST_PAGE_MS)
+PROJECTORS = {"720p": app_browser.PROJECTOR, "1080p": dict(viewport={"width": 1920, "height": 1080})}
+PLAYBACK_FILLS_BUT_PX = 120  # under the playback: the row of its table's expander, and no more
+
+
+@pytest.mark.parametrize("screen", PROJECTORS)
+def test_presenter_mode_fits_a_projector_with_large_chart_text(server, context_for, screen):
+    options = PROJECTORS[screen]
+    viewport = options["viewport"]
+    page = app_browser.open_app(context_for(**options), f"{server.url}/?mode=present", timeout_ms=FIRST_PAGE_MS)
     assert app_browser.draw_digit(page, SEVEN, timeout_ms=30_000, selector=app_browser.RUN_MARKER) == "7"
     app_browser.wait_for_playback(page, timeout_ms=60_000)
     for part in (".st-key-prediction", ".st-key-playback", app_browser.CANVAS):
         assert within(page.locator(part).bounding_box(), viewport), part
+    playback = page.locator(app_browser.PLAYBACK).bounding_box()  # the screen's height, not a fixed one
+    assert playback["y"] + playback["height"] >= viewport["height"] - PLAYBACK_FILLS_BUT_PX, playback
     fonts = [text["font_px"] for text in app_browser.chart_texts(page, ".st-key-playback .js-plotly-plot")]
     assert min(fonts) >= MIN_PRESENTER_FONT_PX
 
