@@ -152,7 +152,8 @@ class Session:
             element = element_of(message)
             if element is not None:
                 run.elements.append((time.perf_counter(), element))
-                if element.kind == "bidi_component" and self.canvas_id is None:
+                if element.kind == "bidi_component" and self.canvas_id is None \
+                        and element.element_id.rsplit("-", 1)[-1].startswith("canvas_"):  # the pad's key
                     self.canvas_id = element.element_id
                 if element.kind in ("button", "button_group") and "-" in element.element_id:
                     self.widget_ids[element.element_id.rsplit("-", 1)[1]] = element.element_id
