@@ -108,8 +108,9 @@ def chosen_language() -> str | None:
     return st.session_state.lang if st.session_state.get("lang_chosen") else None
 
 
-def header_ui(mode: str) -> None:
-    """The title, the layout and language switches and, on a laptop, what the page is about."""
+def header_ui(mode: str, language: object | None = None) -> None:
+    """The title, the layout and language switches and, on a laptop, what the page is about.
+    `language`: where the language switch goes, if not under the layout switch."""
     if mode != "present":
         title, switch = st.columns([3, 2], vertical_alignment="center")
         title.title(_("Row-LSTM Explorer"))
@@ -118,12 +119,11 @@ def header_ui(mode: str) -> None:
     switch.segmented_control(_("Layout"), tuple(layouts.MODES), format_func=layouts.mode_name, key="mode",
                              required=True, label_visibility="collapsed")
     # Under the layout switch: beside a one-line title, the two fit the title's height. A phone and a
-    # projector have no height to spare, so there it goes to the (folded) sidebar; a presenter picks
-    # the language before presenting, or with ?lang=.
-    folded = mode in ("phone", "present")
-    (st.sidebar if folded else switch).container(key="language_switch").segmented_control(
+    # projector have no height to spare: there it goes to the (folded) sidebar, or under the
+    # projector's playback controls (also ?lang=).
+    (language or switch).container(key="language_switch").segmented_control(
         _("Language"), i18n.languages(), format_func=i18n.language_name, key="lang", required=True,
-        label_visibility="visible" if folded else "collapsed", on_change=switch_language)
+        label_visibility="collapsed" if language is None else "visible", on_change=switch_language)
     if mode != "desktop":
         return
     st.markdown(_("An LSTM with {units} units reads a {steps} × {steps} digit **one row per step**: {steps} "
@@ -219,7 +219,7 @@ def main() -> None:
     if slots.mode == "present":  # the room sees the demonstration, not the rooms' controls
         st.set_page_config(initial_sidebar_state="collapsed")
     with slots.header:
-        header_ui(slots.mode)
+        header_ui(slots.mode, slots.language)
         if room_code is not None:
             room.room_bar_ui(room_code, slots.mode)
     with slots.source:

@@ -85,6 +85,7 @@ class Slots:
     views: object  # the analysis tabs
     compact: bool  # the prediction card alone, no explanation beside it
     window_px: int | None = None  # the browser window's height, where the layout asks for it (a projector's)
+    language: object | None = None  # the language switch, when not beside the layout switch
 
 
 def mode_name(mode: str) -> str:
@@ -105,8 +106,11 @@ def choose_mode(requested: str | None, user_agent: str) -> str:
 
 # The browser window's height: Streamlit cannot know it (st.context has no viewport), so a
 # script without anything to show reports it (see the file).
+# Not style-isolated: it has no styles, and the drawing pad stays the page's one isolated component
+# (assets/canvas_toolbar.js and the browser tests find the pad by that).
 _window_height = st.components.v2.component(
-    "window_height", js=(Path(__file__).resolve().parents[1] / "assets" / "window_height.js").read_text())
+    "window_height", js=(Path(__file__).resolve().parents[1] / "assets" / "window_height.js").read_text(),
+    isolate_styles=False)
 
 
 def window_height() -> int | None:
@@ -123,16 +127,17 @@ def layout(mode: str) -> Slots:
         st.html(f"<style>{PRESENT_CSS}</style>")
         window_px = window_height()  # the playback takes the projector's height
         left, right = st.columns([1, 2.7], gap="medium")
-        with left:
-            source, result, header, controls = st.container(), st.container(key="result"), st.container(), \
-                st.container()
-        return Slots(mode, header, source, result, None, controls, right, compact=True, window_px=window_px)
+        with left:  # the language last: chosen once, before presenting (under the fold of a 720 px screen)
+            source, result, header, controls, language = st.container(), st.container(key="result"), \
+                st.container(), st.container(), st.container()
+        return Slots(mode, header, source, result, None, controls, right, compact=True, window_px=window_px,
+                     language=language)
     if mode == "phone":
         st.html(f"<style>{PHONE_CSS}</style>")
         header, source = st.container(), st.container()
         result = st.container(key="result")
         seen, views = st.container(), st.container()
-        return Slots(mode, header, source, result, seen, None, views, compact=True)
+        return Slots(mode, header, source, result, seen, None, views, compact=True, language=st.sidebar)
     st.html(f"<style>{DESKTOP_CSS}</style>")
     header = st.container()
     source, seen, result_column = st.columns([1.35, 1, 1], gap="large")
