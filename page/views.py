@@ -54,6 +54,12 @@ def playback(image: np.ndarray, sha256: str, frame_ms: int, mode: str, show_endi
         return ChartSpec(figures.playback_spec(_analysis, frame_ms, mode, show_ending, start_step, height))
 
 
+@st.cache_resource(max_entries=24, show_spinner=False)
+def step_descriptions(image: np.ndarray, sha256: str, lang: str, _analysis: Trace) -> list[str]:
+    with i18n.language(lang):
+        return explain.step_descriptions(_analysis)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def step_up_close(image: np.ndarray, sha256: str, t: int, lang: str, _analysis: Trace):
     with i18n.language(lang):
@@ -159,18 +165,21 @@ def playback_ui(inputs: ViewInputs) -> None:
                       figures.playback_height(slots.mode, slots.window_px), i18n.current(), analysis)
     # Above the chart in every layout. On a projector the room reads the chart's own caption, so
     # the words (the live region, for screen readers) move off screen and the buttons take one row.
-    playback_controls_ui(analysis, inputs.start_step, projected=slots.mode == "present")
+    playback_controls_ui(step_descriptions(inputs.image, inputs.sha256, i18n.current(), analysis), inputs.start_step,
+                         projected=slots.mode == "present")
     st.plotly_chart(figure, key="playback", theme=None, alt=explain.playback_alt(analysis),
                     config=PLOT["config"] | {"displayModeBar": slots.mode == "desktop"})
-    with st.expander(_(explain.TABLE_TITLE), icon=":material/table:"):
-        st.table(explain.step_table(analysis), hide_index=True)
+    # Built when opened (a rerun), not on every stroke: most strokes are drawn with it folded.
+    with st.expander(_(explain.TABLE_TITLE), icon=":material/table:", key="step_table", on_change="rerun") as table:
+        if table.open:
+            st.table(explain.step_table(analysis), hide_index=True)
 
 
-def playback_controls_ui(analysis: Trace, start_step: int, projected: bool = False) -> None:
+def playback_controls_ui(descriptions: list[str], start_step: int, projected: bool = False) -> None:
     """Buttons for the playback that the keyboard reaches (first, previous, play/pause, next,
-    last), and the step's description in words, an ARIA live region that follows the figure.
-    assets/playback_controls.js binds them to the figure in the browser: no rerun per step."""
-    descriptions = explain.step_descriptions(analysis)
+    last), and the step's description in words (`descriptions`, one per step), an ARIA live region
+    that follows the figure. assets/playback_controls.js binds them to the figure in the browser:
+    no rerun per step."""
     start_step = min(max(start_step, 1), len(descriptions))
     labels = {action: _(label) for action, label in explain.PLAYBACK_BUTTONS.items()}  # the reader's language
     pressed = {"play": ' aria-pressed="false"'}  # a toggle: Play, or Pause while playing

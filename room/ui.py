@@ -98,6 +98,7 @@ def wall_link(code: str, secret: str | None = None) -> str:
     return f"{_base_url()}?room={code}&view=wall" + (f"&key={secret}" if secret else "")
 
 
+@st.cache_data(max_entries=64, show_spinner=False)  # drawn once per room, not on every stroke
 def qr_png(link: str, scale: int = 6) -> bytes:
     """The link as a QR code (segno), black on white, as PNG bytes."""
     buffer = io.BytesIO()

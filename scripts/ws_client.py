@@ -92,11 +92,13 @@ class Run:
 class Session:
     """One browser-less session: `async with Session(url) as s: run = await s.rerun()`."""
 
-    def __init__(self, url: str, timeout_s: float = 60.0, cookie: str | None = None, query: str = ""):
+    def __init__(self, url: str, timeout_s: float = 60.0, cookie: str | None = None, query: str = "",
+                 user_agent: str | None = None):
         """`query`: the page address's query string without "?" (e.g. "view=whatif"), as a browser
-        opening a link sends it with every run."""
+        opening a link sends it with every run. `user_agent`: the browser's, which picks the page's
+        layout (a phone's gets the phone layout)."""
         self.url = url.replace("http://", "ws://").replace("https://", "wss://").rstrip("/") + STREAM_PATH
-        self.timeout_s, self.cookie, self.query = timeout_s, cookie, query
+        self.timeout_s, self.cookie, self.query, self.user_agent = timeout_s, cookie, query, user_agent
         self.websocket = None
         self.canvas_id: str | None = None
         self.widget_ids: dict[str, str] = {}  # a keyed widget's key -> its element id ("$$ID-<hash>-<key>")
@@ -104,7 +106,8 @@ class Session:
         self.response_headers: dict = {}
 
     async def __aenter__(self) -> "Session":
-        headers = {"Cookie": self.cookie} if self.cookie else None
+        headers = {name: value for name, value in (("Cookie", self.cookie), ("User-Agent", self.user_agent))
+                   if value} or None
         self.websocket = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
                                                   additional_headers=headers, open_timeout=self.timeout_s)
         self.response_headers = dict(self.websocket.response.headers)

@@ -18,9 +18,11 @@ client's own CPU, so server and client costs are apart.
 With --room CODE every session joins that room and sends every `--send-every`th drawing to it
 (picks the digit the model read under "I drew", then presses Send, as a phone does); the report
 then compares the sends the page confirmed with the drawings the room's database holds (reached
-through DATABASE_URL or ROOMS_DB, as the page's): none lost, none doubled. A class in one room:
+through DATABASE_URL or ROOMS_DB, as the page's): none lost, none doubled. With --phones the
+sessions send an iPhone's or an Android's user agent, so the page gives them its phone layout, as
+it gives a class's phones. A class in one room:
 
-    python -m scripts.ws_load --url http://127.0.0.1:8501 --sessions 60 --interval 3 --room ACDE --send-every 4
+    python -m scripts.ws_load --url http://127.0.0.1:8501 --sessions 60 --interval 3 --room ACDE --send-every 4 --phones
 
 Without --url it starts `streamlit run app.py` itself; with --url it drives a running server (or
 a load balancer) and reads CPU and RSS only for the processes named by --server-pid.
@@ -36,9 +38,11 @@ from pathlib import Path
 
 import numpy as np
 
+from scripts.browser import PHONES
 from scripts.ws_client import Run, Session, png_data_url
 
 # The page's run marker (app.py, marker_ui): a hidden element whose data attributes name the source.
+PHONE_AGENTS = [phone["user_agent"] for phone in PHONES.values()]
 MARKER = re.compile(r'data-run="\d+" data-source="drawing with (\d+) strokes?" data-prediction="(\d)"')
 
 
@@ -107,7 +111,8 @@ async def one_session(index: int, args, pool: list[Drawing], sends_per_session: 
     await asyncio.sleep(index * args.interval / args.sessions)  # spread over one interval
     try:
         query = f"room={args.room}" if args.room else ""
-        async with Session(args.url, timeout_s=args.timeout, query=query) as session:
+        phone = PHONE_AGENTS[index % len(PHONE_AGENTS)] if args.phones else None
+        async with Session(args.url, timeout_s=args.timeout, query=query, user_agent=phone) as session:
             await session.rerun()  # the page as a new visitor gets it
             first_slot = start + args.warmup + index * args.interval / args.sessions
             await asyncio.sleep(max(0.0, first_slot - time.perf_counter()))
@@ -244,6 +249,8 @@ def main(argv=None) -> None:
     parser.add_argument("--server-pid", type=int, nargs="*", default=[], help="with --url: pids to measure")
     parser.add_argument("--room", help="a room's code: every session joins it (and sends, with --send-every)")
     parser.add_argument("--send-every", type=int, default=4, help="with --room: send every Nth drawing (0: never)")
+    parser.add_argument("--phones", action="store_true",
+                        help="sessions say they are phones (iPhone and Android user agents): the phone layout")
     args = parser.parse_args(argv)
     args.warmup = args.interval + 5 if args.warmup is None else args.warmup
     args.room_before = room_drawings(args.room) if args.room else 0

@@ -447,7 +447,11 @@ def test_a_sample_drawing_is_read_like_a_drawing_and_every_chart_has_a_text_alte
     assert alts == sorted([explain.input_alt(image), explain.playback_alt(analysis)])
     (controls,) = [element for element in app.get("html") if 'class="playback-controls"' in element.proto.body]
     assert html.escape(explain.step_description(analysis, 1)) in controls.proto.body
-    assert app.get("table")[0].proto is not None  # the steps as a table
+    assert not app.get("table")  # the steps as a table: built when its expander is opened
+    app.session_state["step_table"] = True
+    app.run()
+    (table,) = app.get("table")
+    assert len(table.proto.arrow_data.data) > 0
     open_tab(app, "One step up close")
     step_chart = [chart for chart in app.get("plotly_chart") if chart.proto.alt.startswith("Six bar charts")]
     assert len(step_chart) == 1
