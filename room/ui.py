@@ -267,6 +267,7 @@ def to_query(code: str | None) -> dict[str, str]:
     return {"room": code} if code else {}
 
 
+@st.fragment  # picking a digit and pressing Send rerun this panel alone, not the page and its charts
 def send_ui(code: str, image: np.ndarray | None, strokes: int, analysis) -> None:
     """Under the prediction: "I drew" (0-9) and "Send to the room"; says whether it arrived.
     `analysis` is the model's trace of `image` (None when nothing is drawn).

@@ -102,6 +102,7 @@ class Session:
         self.websocket = None
         self.canvas_id: str | None = None
         self.widget_ids: dict[str, str] = {}  # a keyed widget's key -> its element id ("$$ID-<hash>-<key>")
+        self.fragment_ids: dict[str, str] = {}  # a keyed widget's key -> the fragment it is drawn in, if any
         self.canvas: dict | None = None  # the canvas state last sent
         self.response_headers: dict = {}
 
@@ -121,13 +122,15 @@ class Session:
         await self.websocket.send(payload)
 
     async def rerun(self, widget_values: dict[str, dict] | None = None, picks: dict[str, list[str]] | None = None,
-                    press: str | None = None) -> Run:
+                    press: str | None = None, fragment: str = "") -> Run:
         """Ask for a script run with these component states (element id -> state), pills or
         segmented controls picked (element id -> formatted options) and a button pressed (its
-        element id), and read the run to the end."""
+        element id), and read the run to the end. `fragment`: run only that fragment, as a browser
+        asks when the widget is inside one (st.fragment)."""
         message = BackMsg()
         message.rerun_script.query_string = self.query
         message.rerun_script.page_script_hash = ""
+        message.rerun_script.fragment_id = fragment
         for element_id, state in (widget_values or {}).items():
             widget = message.rerun_script.widget_states.widgets.add()
             widget.id = element_id
@@ -159,7 +162,9 @@ class Session:
                         and element.element_id.rsplit("-", 1)[-1].startswith("canvas_"):  # the pad's key
                     self.canvas_id = element.element_id
                 if element.kind in ("button", "button_group") and "-" in element.element_id:
-                    self.widget_ids[element.element_id.rsplit("-", 1)[1]] = element.element_id
+                    key = element.element_id.rsplit("-", 1)[1]
+                    self.widget_ids[key] = element.element_id
+                    self.fragment_ids[key] = message.delta.fragment_id
             elif kind == "script_finished":
                 run.finished_at = time.perf_counter()
                 run.status = ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)
@@ -177,5 +182,6 @@ class Session:
         canvas, then press "Send to the room", as a phone does; returns the run of the press."""
         canvas = {self.canvas_id: self.canvas}
         picked = {self.widget_ids["room_meant"]: [str(digit)]}
-        await self.rerun(canvas, picked)  # the pick enables Send
-        return await self.rerun(canvas, picked, press=self.widget_ids["room_send_button"])
+        await self.rerun(canvas, picked, fragment=self.fragment_ids["room_meant"])  # the pick enables Send
+        return await self.rerun(canvas, picked, press=self.widget_ids["room_send_button"],
+                                fragment=self.fragment_ids["room_send_button"])
