@@ -11,7 +11,7 @@ symbols (h, V, softmax) and numbers are the same in every language.
 """
 
 import copy
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -131,22 +131,6 @@ PLAYBACK_LAYOUTS = {
     "present": PlaybackLayout(stacked=False, height=540, font_size=16, caption_size=24, slider_labels_every=3),
     "phone": PlaybackLayout(stacked=True, height=1010, font_size=13, caption_size=15, slider_labels_every=9),
 }
-# On a projector the playback fills the window under what stands above it in the right column
-# (the page's top padding, the tabs, the playback's buttons: the chart starts 115 px down at
-# 1920 x 1080, 156 px at 1280 x 720 where the tabs take two rows), leaving its table's row below.
-PRESENT_ABOVE_PX = 200
-PRESENT_MAX_PX = 1400  # a 4K screen at 100%: beyond this the panels only grow emptier
-
-
-def playback_height(layout_name: str, window_px: int | None) -> int:
-    """The playback's height: the layout's own, except on a projector whose window the browser
-    has reported, where it takes the window's height (never less than the 1280 x 720 height)."""
-    height = PLAYBACK_LAYOUTS[layout_name].height
-    if layout_name != "present" or window_px is None:
-        return height
-    return int(min(max(window_px - PRESENT_ABOVE_PX, height), PRESENT_MAX_PX))
-
-
 def _clearance(probabilities: np.ndarray, columns, candidates: np.ndarray) -> np.ndarray:
     """For each candidate height, its distance to the nearest curve point in the given steps."""
     values = probabilities[[t - 1 for t in columns]].ravel()
@@ -175,7 +159,7 @@ def playback_figure(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name:
 
 
 def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: str = "desktop",
-                  show_ending: bool = False, start_step: int = 1, height: int | None = None) -> dict:
+                  show_ending: bool = False, start_step: int = 1) -> dict:
     """Row-by-row playback: one frame per timestep t = 1..T, played by Plotly in the browser.
 
     At step t the panels agree and show nothing the LSTM has not read yet: the input with row t
@@ -184,8 +168,7 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
     t, the leader outlined; and the ten probability curves drawn up to step t, an amber band and
     dots marking "now". A caption above says what happens at step t. The step where the
     prediction settles is marked once the playback reaches it; `show_ending` adds the whole
-    curves, faint, and the settle line from the start. The figure opens on `start_step`; `height`
-    (px) overrides the layout's (see playback_height).
+    curves, faint, and the settle line from the start. The figure opens on `start_step`.
 
     The heatmap is one single-column trace per step, and a frame only switches columns on or
     off, so 28 frames cost a few kilobytes instead of 28 copies of the growing matrix. (Frames
@@ -195,8 +178,6 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
     send it without Plotly's checks (chart_spec.py); playback_figure checks it.
     """
     style = PLAYBACK_LAYOUTS[layout_name]
-    if height is not None:
-        style = replace(style, height=height)
     steps, size = trace.inputs.shape
     units = trace.hidden_states.shape[1]
     probabilities = trace.step_probabilities  # (T, classes)

@@ -15,7 +15,6 @@ before the first stroke, and the same card after it.
 """
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 
@@ -27,7 +26,6 @@ MODES = {"desktop": N_(":material/laptop: Laptop"), "present": N_(":material/co_
 # Streamlit's padding and top bar cost a projector about 160 px of its 720.
 PRESENT_CSS = """
 header[data-testid="stHeader"] { display: none; }
-.st-key-window_height { display: none; }  /* it only reports; nothing to see */
 [role="tablist"] { flex-wrap: wrap; row-gap: 0.1rem; }  /* every tab on screen, none behind a scroll arrow */
 [data-testid="stMainBlockContainer"] { padding: 0.75rem 1.5rem 0; max-width: none; }
 .st-key-prediction [data-testid="stMetricValue"] { font-size: 3rem; line-height: 1.1; }
@@ -84,7 +82,6 @@ class Slots:
     controls: object | None  # playback speed, link and downloads (None: inside the playback tab)
     views: object  # the analysis tabs
     compact: bool  # the prediction card alone, no explanation beside it
-    window_px: int | None = None  # the browser window's height, where the layout asks for it (a projector's)
     language: object | None = None  # the language switch, when not beside the layout switch
 
 
@@ -104,34 +101,15 @@ def choose_mode(requested: str | None, user_agent: str) -> str:
     return "phone" if phone else "desktop"
 
 
-# The browser window's height: Streamlit cannot know it (st.context has no viewport), so a
-# script without anything to show reports it (see the file).
-# Not style-isolated: it has no styles, and the drawing pad stays the page's one isolated component
-# (assets/canvas_toolbar.js and the browser tests find the pad by that).
-_window_height = st.components.v2.component(
-    "window_height", js=(Path(__file__).resolve().parents[1] / "assets" / "window_height.js").read_text(),
-    isolate_styles=False)
-
-
-def window_height() -> int | None:
-    """The browser window's inner height in px (20 px steps); None until the browser has said it."""
-    known = st.session_state.get("window_px")
-    reported = _window_height(key="window_height", data=known, on_height_change=lambda: None).get("height")
-    st.session_state.window_px = reported
-    return reported
-
-
 def layout(mode: str) -> Slots:
     """Containers for the parts of the page, in the order the layout shows them."""
     if mode == "present":
         st.html(f"<style>{PRESENT_CSS}</style>")
-        window_px = window_height()  # the playback takes the projector's height
         left, right = st.columns([1, 2.7], gap="medium")
         with left:  # the language last: chosen once, before presenting (under the fold of a 720 px screen)
             source, result, header, controls, language = st.container(), st.container(key="result"), \
                 st.container(), st.container(), st.container()
-        return Slots(mode, header, source, result, None, controls, right, compact=True, window_px=window_px,
-                     language=language)
+        return Slots(mode, header, source, result, None, controls, right, compact=True, language=language)
     if mode == "phone":
         st.html(f"<style>{PHONE_CSS}</style>")
         header, source = st.container(), st.container()

@@ -48,10 +48,10 @@ def for_screen(figure, mode: str):
 # are changing settings right now, without growing a classroom server's memory.
 @st.cache_resource(max_entries=24, show_spinner=False)
 def playback(image: np.ndarray, sha256: str, frame_ms: int, mode: str, show_ending: bool, start_step: int,
-             height: int, lang: str, _analysis: Trace):
+             lang: str, _analysis: Trace):
     # Sent as it is, without Plotly's checks on every stroke: see chart_spec.py.
     with i18n.language(lang):
-        return ChartSpec(figures.playback_spec(_analysis, frame_ms, mode, show_ending, start_step, height))
+        return ChartSpec(figures.playback_spec(_analysis, frame_ms, mode, show_ending, start_step))
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
@@ -162,7 +162,7 @@ def playback_ui(inputs: ViewInputs) -> None:
                      "the LSTM has read rows 1…t. The readout is applied to every $h_t$, though trained on "
                      "$h_{{{last}}}$ only.").format(last=steps))
     figure = playback(inputs.image, inputs.sha256, frame_ms, slots.mode, show_ending, inputs.start_step,
-                      figures.playback_height(slots.mode, slots.window_px), i18n.current(), analysis)
+                      i18n.current(), analysis)
     # Above the chart in every layout. On a projector the room reads the chart's own caption, so
     # the words (the live region, for screen readers) move off screen and the buttons take one row.
     playback_controls_ui(step_descriptions(inputs.image, inputs.sha256, i18n.current(), analysis), inputs.start_step,

@@ -11,7 +11,10 @@
   Streamlit's own websocket protocol (scripts/ws_client.py), without a browser: process start ->
   first page sent, CPU per stroke rerun on the default view, and RSS with 30 open sessions;
 - views: the server's CPU per stroke rerun with each "what if" view open (a session opened on
-  ?view=whatif or ?view=map, as a link opens it), beside the default view on the same server.
+  ?view=whatif or ?view=map, as a link opens it), beside the default view on the same server;
+- room: one phone (a phone's user agent: the phone layout) in a room, on a server with a
+  throwaway SQLite store: CPU per stroke, and per pick under "I drew" run as the browser runs it
+  (the send panel's fragment alone) and as a whole page would.
 
 Numbers on a shared 2-core machine are noisy, which is why this is a script that prints medians
 and not a timed test.
@@ -229,8 +232,48 @@ def bench_views(repeats: int) -> dict:
     return results
 
 
+def bench_room(repeats: int) -> dict:
+    import asyncio
+    import tempfile
+    from pathlib import Path
+
+    from room import store
+    from scripts.browser import PHONES, AppServer
+    from scripts.ws_client import Session
+    from scripts.ws_load import cpu_seconds, drawing_pool
+
+    pool = drawing_pool()
+    database = Path(tempfile.mkdtemp(prefix="bench-room-")) / "rooms.sqlite3"
+    code = store.Store(f"sqlite:///{database}").create_room().code
+
+    async def costs(url: str, pid: int) -> dict:
+        async with Session(url, query=f"room={code}", user_agent=PHONES["iphone"]["user_agent"]) as session:
+            await session.rerun()
+            for stroke in range(3):  # warm-up
+                await session.draw(pool[stroke].data_url, stroke + 1)
+
+            async def per_run_ms(run_once, count: int = 20) -> float:
+                before = cpu_seconds([pid])
+                for k in range(count):
+                    await run_once(k)
+                return (cpu_seconds([pid]) - before) / count * 1000
+
+            stroke_ms = await per_run_ms(lambda k: session.draw(pool[(3 + k) % len(pool)].data_url, 4 + k))
+            canvas, meant = {session.canvas_id: session.canvas}, session.widget_ids["room_meant"]
+            picks = {}
+            for fragment, name in ((session.fragment_ids["room_meant"], "the send panel alone (as the browser asks)"),
+                                   ("", "the whole page")):
+                picks[name] = await per_run_ms(lambda k: session.rerun(canvas, {meant: [str(k % 10)]},
+                                                                       fragment=fragment))
+            return {"server CPU per stroke, a phone in a room (20 strokes)": stroke_ms,
+                    **{f"server CPU per pick under 'I drew', run as {name} (20 picks)": ms for name, ms in picks.items()}}
+
+    with AppServer(start_timeout_s=60, env={"ROOMS_DB": str(database)}) as server:
+        return asyncio.run(costs(server.url, server.process.pid))
+
+
 BENCHMARKS = {"trace": bench_trace, "figure": bench_figure, "browser": bench_browser, "server": bench_server,
-              "views": bench_views}
+              "views": bench_views, "room": bench_room}
 
 
 def main(argv=None) -> None:

@@ -40,7 +40,6 @@ def test_phone_shows_the_prediction_without_scrolling_and_nothing_overlaps(serve
 
 
 PROJECTORS = {"720p": app_browser.PROJECTOR, "1080p": dict(viewport={"width": 1920, "height": 1080})}
-PLAYBACK_FILLS_BUT_PX = 120  # under the playback: the row of its table's expander, and no more
 
 
 @pytest.mark.parametrize("screen", PROJECTORS)
@@ -52,8 +51,6 @@ def test_presenter_mode_fits_a_projector_with_large_chart_text(server, context_f
     app_browser.wait_for_playback(page, timeout_ms=60_000)
     for part in (".st-key-prediction", ".st-key-playback", app_browser.CANVAS):
         assert within(page.locator(part).bounding_box(), viewport), part
-    playback = page.locator(app_browser.PLAYBACK).bounding_box()  # the screen's height, not a fixed one
-    assert playback["y"] + playback["height"] >= viewport["height"] - PLAYBACK_FILLS_BUT_PX, playback
     fonts = [text["font_px"] for text in app_browser.chart_texts(page, ".st-key-playback .js-plotly-plot")]
     assert min(fonts) >= MIN_PRESENTER_FONT_PX
 
