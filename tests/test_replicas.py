@@ -41,6 +41,7 @@ def test_two_replicas_share_the_sessions_and_survive_losing_one(chromium_path, d
         launch_chromium,
         marker,
         open_app,
+        wait_until_idle,
     )
     from scripts.replicas import Replicas
 
@@ -56,6 +57,7 @@ def test_two_replicas_share_the_sessions_and_survive_losing_one(chromium_path, d
             for page, drawing in zip(pages, drawings):
                 assert draw_digit(page, drawing.strokes, TIMEOUT_MS) == str(drawing.digit)
             for page, drawing in zip(pages, drawings):
+                wait_until_idle(page, TIMEOUT_MS)  # the end-of-page marker comes after the prediction
                 assert marker(page)["prediction"] == str(drawing.digit)
             runs_before = [marker(page)["run"] for page in pages]
 
