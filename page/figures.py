@@ -235,7 +235,7 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
         coloraxis=dict(colorscale=STATE_COLOURSCALE, cmid=0.0, cmin=-state_limit, cmax=state_limit,
                        colorbar=dict(title=dict(text="h", side="top"), len=0.45, y=0.78, thickness=12),
                        showscale=not style.stacked),
-        **_playback_controls(style, frame_ms, start_step, steps, plot_height=style.height - top - bottom),
+        **_playback_controls(style, frame_ms, start_step, steps),
     )
     for annotation in layout["annotations"]:  # the panel titles, lifted clear of the top tick labels
         annotation.update(font=dict(size=style.font_size + 2), yshift=8)
@@ -340,25 +340,26 @@ def _step_updates(trace: Trace, t: int, style: PlaybackLayout, show_ending: bool
     return updates
 
 
-def _playback_controls(style: PlaybackLayout, frame_ms: int, start_step: int, steps: int,
-                       plot_height: int) -> dict:
+def _playback_controls(style: PlaybackLayout, frame_ms: int, start_step: int, steps: int) -> dict:
     """Play/Pause and the step slider, below the axis titles: the slider beside the buttons (on a
     phone, below them), so that nothing collides."""
     instant = dict(frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")
     play = dict(frame=dict(duration=frame_ms, redraw=True), transition=dict(duration=0),
                 fromcurrent=True, mode="immediate")
-    buttons_y = -(44 if not style.stacked else 40) / plot_height
-    slider_y = buttons_y if not style.stacked else -(86 / plot_height)
+    # Anchored to the plot area's bottom edge (y = 0) and pushed down in pixels, so they keep their
+    # place whatever height the browser gives the figure (a projector's fills the screen).
+    buttons_pad = 44 if not style.stacked else 40
+    slider_pad = buttons_pad if not style.stacked else 86
     return dict(
         updatemenus=[dict(
-            type="buttons", direction="left", showactive=False, x=0.0, y=buttons_y, xanchor="left",
-            yanchor="top", pad=dict(t=0, r=0), font=dict(size=style.font_size),
+            type="buttons", direction="left", showactive=False, x=0.0, y=0.0, xanchor="left",
+            yanchor="top", pad=dict(t=buttons_pad, r=0), font=dict(size=style.font_size),
             buttons=[dict(label=_("▶ Play"), method="animate", args=[None, play]),
                      dict(label=_("❚❚ Pause"), method="animate", args=[[None], instant])],
         )],
         sliders=[dict(
-            active=start_step - 1, x=0.0 if style.stacked else 0.3, y=slider_y,
-            len=1.0 if style.stacked else 0.7, xanchor="left", yanchor="top", pad=dict(t=0, b=0),
+            active=start_step - 1, x=0.0 if style.stacked else 0.3, y=0.0,
+            len=1.0 if style.stacked else 0.7, xanchor="left", yanchor="top", pad=dict(t=slider_pad, b=0),
             currentvalue=dict(visible=False), font=dict(size=style.font_size),
             steps=[dict(label=str(t) if (t - 1) % style.slider_labels_every == 0 or t == steps else "",
                         value=str(t), method="animate", args=[[str(t)], instant]) for t in range(1, steps + 1)],

@@ -30,6 +30,8 @@ header[data-testid="stHeader"] { display: none; }
 [data-testid="stMainBlockContainer"] { padding: 0.75rem 1.5rem 0; max-width: none; }
 .st-key-prediction [data-testid="stMetricValue"] { font-size: 3rem; line-height: 1.1; }
 .modebar-container { display: none; }
+/* The playback fills the screen's height under the tabs and its buttons: 540 px at 720, 890 at 1080. */
+.st-key-playback { height: max(540px, calc(100vh - 190px)); }
 /* The card compact (label above, digit and words side by side), so that the playback's controls
    and the layout switch stay on a 720 px screen under the canvas. */
 .st-key-result [data-testid="stMetric"] { padding: 0; }

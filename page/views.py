@@ -167,7 +167,10 @@ def playback_ui(inputs: ViewInputs) -> None:
     # the words (the live region, for screen readers) move off screen and the buttons take one row.
     playback_controls_ui(step_descriptions(inputs.image, inputs.sha256, i18n.current(), analysis), inputs.start_step,
                          projected=slots.mode == "present")
+    # A projector's playback takes the screen's height (PRESENT_CSS sizes its box; no rerun asks the
+    # browser for it); elsewhere the figure's own height.
     st.plotly_chart(figure, key="playback", theme=None, alt=explain.playback_alt(analysis),
+                    height="stretch" if present else "content",
                     config=PLOT["config"] | {"displayModeBar": slots.mode == "desktop"})
     # Built when opened (a rerun), not on every stroke: most strokes are drawn with it folded.
     with st.expander(_(explain.TABLE_TITLE), icon=":material/table:", key="step_table", on_change="rerun") as table:

@@ -321,4 +321,6 @@ def test_the_projector_keeps_every_control_on_screen_and_the_caption_in_place(ch
         assert inside(box(page, part), viewport), part
     fonts = [text["font_px"] for text in app_browser.chart_texts(page)]
     assert min(fonts) >= 16
+    playback = box(page, app_browser.PLAYBACK)  # the screen's height, less the tabs above and the table's fold below
+    assert inside(playback, viewport) and playback["y"] + playback["height"] >= viewport["height"] - 100, playback
     page.context.close()
