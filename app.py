@@ -14,7 +14,8 @@ import streamlit as st
 
 st.set_page_config(page_title="Row-LSTM Explorer", page_icon=":material/table_rows:", layout="wide")
 
-import html  # noqa: E402 (set_page_config goes first)
+import gc  # noqa: E402 (set_page_config goes first)
+import html  # noqa: E402
 import json  # noqa: E402
 from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -43,6 +44,10 @@ def load_weights(path: str) -> LstmWeights:
     # Build every figure once: Plotly validates and imports lazily, which made the first stroke
     # of a server's first visitor wait 1-3 s for work that takes tens of ms afterwards.
     figures.warm_up(trace(np.eye(STEPS, dtype=np.float32), weights))
+    # What is alive now (the libraries, their modules, the model) lives as long as the server: out
+    # of the cyclic collector's sight, its full collections stop scanning it on every stroke
+    # (measured with 30 phones: docs/performance.md).
+    gc.freeze()
     return weights
 
 
