@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -40,8 +40,10 @@ CATALOGUE = Path("LC_MESSAGES") / "messages.po"
 _language: ContextVar[str] = ContextVar("language", default=SOURCE_LANGUAGE)
 
 
+@cache
 def languages() -> tuple[str, ...]:
-    """The languages that have a catalogue, the source language first: ("en", "ja")."""
+    """The languages that have a catalogue, the source language first: ("en", "ja"). Looked up
+    once per process (every run asks several times): a new catalogue needs a restart."""
     found = sorted(path.parent.parent.name for path in LOCALES.glob(f"*/{CATALOGUE}"))
     return tuple(sorted(set(found) | {SOURCE_LANGUAGE}, key=lambda lang: (lang != SOURCE_LANGUAGE, lang)))
 

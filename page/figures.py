@@ -105,13 +105,14 @@ def input_spec(image: np.ndarray) -> dict:
         font=FONT, template=TEMPLATE, plot_bgcolor="#0e1117"))
 
 
-def _readout_bars(probabilities: np.ndarray) -> dict:
-    """Bar properties for one step's readout: the leading digit outlined and labelled."""
-    leader = int(np.argmax(probabilities))
-    text = [explain.percent(p) if d == leader else "" for d, p in enumerate(probabilities)]
-    line_widths = [3 if d == leader else 0 for d in range(len(probabilities))]
-    return dict(y=probabilities, text=text, customdata=[explain.percent(p) for p in probabilities],
-                marker=dict(line=dict(width=line_widths)))
+def _readout_bars(probabilities, percents: list[str] | None = None, leader: int | None = None) -> dict:
+    """Bar properties for one step's readout: the leading digit outlined and labelled. `percents`
+    (the probabilities as explain.percent words) and `leader`: when the caller has them already."""
+    leader = int(np.argmax(probabilities)) if leader is None else leader
+    percents = percents or [explain.percent(p) for p in probabilities]
+    text = [words if d == leader else "" for d, words in enumerate(percents)]
+    line_widths = [3 if d == leader else 0 for d in range(len(percents))]
+    return dict(y=probabilities, text=text, customdata=percents, marker=dict(line=dict(width=line_widths)))
 
 
 @dataclass(frozen=True)
@@ -192,16 +193,11 @@ def playback_spec(trace: Trace, frame_ms: int = DEFAULT_FRAME_MS, layout_name: s
                         name=f"ending {digit}", line=dict(color=CLASS_COLOURS[digit], width=1.5),
                         opacity=0.22, hoverinfo="skip", showlegend=False, **on["curves"])
                    for digit in range(probabilities.shape[1])]
-    styles = _animated_styles(trace, style, on, settle_left)
-
-    # Once per figure, not once per frame: the probabilities as frames carry them, and the settle words.
-    # Three decimals (the 0.1% that explain.percent shows in the hover), rounded in float64 so that JSON
-    # writes 0.102 and not float32's 0.10199999809265137: these numbers are most of every frame.
-    shown = np.round(probabilities.astype(np.float64), 3)
-    label = settle_label(trace)
+    story = _Story.of(trace, settle_height)
+    styles = _animated_styles(trace, story, style, on, settle_left)
 
     def animated(t: int) -> list[dict]:
-        return _step_updates(trace, t, style, show_ending, settle_height, shown, label)
+        return _step_updates(story, t, style, show_ending)
 
     data = static + [_merged(style_, update) for style_, update in zip(styles, animated(start_step))]
     animated_traces = list(range(len(static), len(data)))
@@ -270,7 +266,7 @@ def settle_label(trace: Trace) -> str:
     return _("settles: {digit} from<br>step {step} to the end ").format(digit=prediction, step=settle)
 
 
-def _animated_styles(trace: Trace, style: PlaybackLayout, on: dict, settle_left: bool) -> list[dict]:
+def _animated_styles(trace: Trace, story: "_Story", style: PlaybackLayout, on: dict, settle_left: bool) -> list[dict]:
     """The look of the traces that frames change, in the order _step_updates lists their updates."""
     classes = trace.step_probabilities.shape[1]
     digits = list(range(classes))
@@ -286,7 +282,7 @@ def _animated_styles(trace: Trace, style: PlaybackLayout, on: dict, settle_left:
         dict(name="step t", fill="toself", fillcolor="rgba(255, 176, 0, 0.28)", mode="lines",
              line=dict(color=HIGHLIGHT, width=2), hoverinfo="skip", showlegend=False, **on["curves"]),
         *(dict(name=str(digit), mode="lines", x0=1, dx=1, line=dict(color=CLASS_COLOURS[digit], width=3),
-               customdata=[explain.percent(p) for p in trace.step_probabilities[:, digit]],
+               customdata=[row[digit] for row in story.percents],
                hovertemplate=_("digit {digit}, step %{{x}}: %{{customdata}}").format(digit=digit)
                + "<extra></extra>", showlegend=False,
                **on["curves"]) for digit in digits),
@@ -309,33 +305,56 @@ def _animated_styles(trace: Trace, style: PlaybackLayout, on: dict, settle_left:
     return styles
 
 
-def _step_updates(trace: Trace, t: int, style: PlaybackLayout, show_ending: bool, settle_height: float,
-                  shown: np.ndarray, label: str) -> list[dict]:
-    """What changes at step t (1-based), one update per trace of _animated_styles. `shown`: the
-    probabilities rounded for the frames; `label`: the settle line's words."""
-    steps, size = trace.inputs.shape
-    units = trace.hidden_states.shape[1]
-    settle = int(trace.decision_step)
-    digits = range(shown.shape[1])
-    unread_x, unread_y = _unread_block(t, size)
-    row_x, row_y = _row_box(t - 1, size)
-    leader = int(shown[t - 1].argmax())
+@dataclass(frozen=True)
+class _Story:
+    """What every frame of the playback draws from, worked out once per figure rather than once per
+    frame: the probabilities as frames carry them (three decimals, the 0.1% that explain.percent
+    shows in the hover, rounded in float64 so that JSON writes 0.102 and not float32's
+    0.10199999809265137: these numbers are most of every frame), the same in words, and the settle
+    line (its step, height and words)."""
+
+    shown: list[list[float]]  # [t - 1][digit]
+    curves: list[list[float]]  # [digit][t - 1]
+    percents: list[list[str]]  # [t - 1][digit]
+    leaders: list[int]  # [t - 1]: the readout's answer, from the unrounded probabilities
+    size: int  # pixels per row
+    units: int
+    settle: int
+    settle_height: float
+    label: str
+
+    @classmethod
+    def of(cls, trace: Trace, settle_height: float) -> "_Story":
+        shown = np.round(trace.step_probabilities.astype(np.float64), 3)
+        return cls(shown.tolist(), shown.T.tolist(),
+                   [[explain.percent(p) for p in row] for row in trace.step_probabilities],
+                   trace.step_predictions.tolist(), trace.inputs.shape[1], trace.hidden_states.shape[1], int(trace.decision_step), settle_height,
+                   settle_label(trace))
+
+
+def _step_updates(story: _Story, t: int, style: PlaybackLayout, show_ending: bool) -> list[dict]:
+    """What changes at step t (1-based), one update per trace of _animated_styles."""
+    steps, settle, shown = len(story.shown), story.settle, story.shown[t - 1]
+    digits = range(len(shown))
+    unread_x, unread_y = _unread_block(t, story.size)
+    row_x, row_y = _row_box(t - 1, story.size)
+    leader = story.leaders[t - 1]
     settled = show_ending or t >= settle
     updates = [
         dict(type="scatter", x=unread_x, y=unread_y),
         dict(type="scatter", x=row_x, y=row_y),
-        dict(type="bar", **(_readout_bars(trace.step_probabilities[t - 1]) | dict(y=shown[t - 1].tolist()))),
+        dict(type="bar", **_readout_bars(shown, story.percents[t - 1], leader)),
         dict(type="scatter", x=[t - 0.45, t + 0.45, t + 0.45, t - 0.45, t - 0.45], y=[0, 0, 1.02, 1.02, 0]),
-        *(dict(type="scatter", y=shown[:t, digit].tolist()) for digit in digits),  # at x = 1, 2, ...
-        dict(type="scatter", x=[t] * len(digits), y=shown[t - 1].tolist(),
+        *(dict(type="scatter", y=story.curves[digit][:t]) for digit in digits),  # at x = 1, 2, ...
+        dict(type="scatter", x=[t] * len(digits), y=shown,
              text=[str(d) if d == leader else "" for d in digits],
              textposition="middle left" if t > steps - 4 else "middle right"),
-        dict(type="scatter", x=[settle] * 3 if settled else [], y=[0, settle_height, 1.02] if settled else [],
-             text=["", label, ""] if settled else []),
+        dict(type="scatter", x=[settle] * 3 if settled else [], y=[0, story.settle_height, 1.02] if settled else [],
+             text=["", story.label, ""] if settled else []),
     ]
     if not style.stacked:
         updates.append(dict(type="scatter", x=[t - 0.5, t + 0.5, t + 0.5, t - 0.5, t - 0.5],
-                            y=[0.5, 0.5, units + 0.5, units + 0.5, 0.5]))
+                            y=[0.5, 0.5, story.units + 0.5, story.units + 0.5, 0.5]))
         updates += [dict(type="heatmap", visible=column <= t) for column in range(1, steps + 1)]
     return updates
 

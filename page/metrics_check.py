@@ -2,6 +2,7 @@
 exist, parse, hold the keys the page reads and name the sha256 of the very model file the page
 loaded; model/state_map.npz (the map of the hidden state) must be readable and name it too."""
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +20,21 @@ class MetricsCheck:
     problem: str | None  # otherwise why not, in words for the page (in its language)
 
 
+@functools.lru_cache(maxsize=4)
+def _parsed(path: Path, mtime_ns: int, size: int) -> dict:
+    """The file's JSON, parsed once per version of it (its time and size name the version), not on
+    every rerun: the page only reads it."""
+    return json.loads(path.read_text())
+
+
 def check_metrics(metrics_path, model_sha256: str) -> MetricsCheck:
     """metrics.json if it exists, parses, has the expected keys and names this model's sha256."""
     metrics_path = Path(metrics_path)
     if not metrics_path.exists():
         return MetricsCheck(None, _("{file} is missing.").format(file=metrics_path.name))
     try:
-        metrics = json.loads(metrics_path.read_text())
+        version = metrics_path.stat()
+        metrics = _parsed(metrics_path, version.st_mtime_ns, version.st_size)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         return MetricsCheck(None, _("{file} cannot be read ({error}).").format(file=metrics_path.name, error=error))
     missing = [key for key in METRICS_KEYS if not isinstance(metrics, dict) or key not in metrics]
