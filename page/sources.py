@@ -125,7 +125,7 @@ def canvas_ui(linked: links.Drawing | None, compact: bool, samples: bool = True)
             brush.slider(_("Brush width"), *config.BRUSH_RANGE, config.DEFAULT_BRUSH, key="brush")
             sample = st.container()
         clear.button(_("Clear"), on_click=clear_canvas, args=(generation,), width="stretch",
-                     help=_("Wipe the canvas (the bin in its toolbar does the same)"))
+                     help=_("Empty the canvas. The bin in its toolbar goes back to how the pad opened instead: empty, or the drawing a link or a sample opened."))
         if not compact:
             st.caption(_("Draw one digit, 0 to 9, with the mouse or a finger."))
         if not samples:
