@@ -105,11 +105,9 @@ def input_spec(image: np.ndarray) -> dict:
         font=FONT, template=TEMPLATE, plot_bgcolor="#0e1117"))
 
 
-def _readout_bars(probabilities, percents: list[str] | None = None, leader: int | None = None) -> dict:
-    """Bar properties for one step's readout: the leading digit outlined and labelled. `percents`
-    (the probabilities as explain.percent words) and `leader`: when the caller has them already."""
-    leader = int(np.argmax(probabilities)) if leader is None else leader
-    percents = percents or [explain.percent(p) for p in probabilities]
+def _readout_bars(probabilities: list[float], percents: list[str], leader: int) -> dict:
+    """Bar properties for one step's readout (`percents`: the probabilities in words): the leading
+    digit outlined and labelled."""
     text = [words if d == leader else "" for d, words in enumerate(percents)]
     line_widths = [3 if d == leader else 0 for d in range(len(percents))]
     return dict(y=probabilities, text=text, customdata=percents, marker=dict(line=dict(width=line_widths)))
@@ -266,7 +264,8 @@ def settle_label(trace: Trace) -> str:
     return _("settles: {digit} from<br>step {step} to the end ").format(digit=prediction, step=settle)
 
 
-def _animated_styles(trace: Trace, story: "_Story", style: PlaybackLayout, on: dict, settle_left: bool) -> list[dict]:
+def _animated_styles(trace: Trace, story: "_Story", style: PlaybackLayout, on: dict,
+                     settle_left: bool) -> list[dict]:
     """The look of the traces that frames change, in the order _step_updates lists their updates."""
     classes = trace.step_probabilities.shape[1]
     digits = list(range(classes))
@@ -326,10 +325,11 @@ class _Story:
     @classmethod
     def of(cls, trace: Trace, settle_height: float) -> "_Story":
         shown = np.round(trace.step_probabilities.astype(np.float64), 3)
-        return cls(shown.tolist(), shown.T.tolist(),
-                   [[explain.percent(p) for p in row] for row in trace.step_probabilities],
-                   trace.step_predictions.tolist(), trace.inputs.shape[1], trace.hidden_states.shape[1], int(trace.decision_step), settle_height,
-                   settle_label(trace))
+        return cls(shown=shown.tolist(), curves=shown.T.tolist(),
+                   percents=[[explain.percent(p) for p in row] for row in trace.step_probabilities],
+                   leaders=trace.step_predictions.tolist(), size=trace.inputs.shape[1],
+                   units=trace.hidden_states.shape[1], settle=int(trace.decision_step),
+                   settle_height=settle_height, label=settle_label(trace))
 
 
 def _step_updates(story: _Story, t: int, style: PlaybackLayout, show_ending: bool) -> list[dict]:
