@@ -41,8 +41,8 @@ import numpy as np
 from scripts.browser import PHONES
 from scripts.ws_client import Run, Session, png_data_url
 
+PHONE_AGENTS = [phone["user_agent"] for phone in PHONES.values()]  # --phones: an iPhone's, an Android's
 # The page's run marker (app.py, marker_ui): a hidden element whose data attributes name the source.
-PHONE_AGENTS = [phone["user_agent"] for phone in PHONES.values()]
 MARKER = re.compile(r'data-run="\d+" data-source="drawing with (\d+) strokes?" data-prediction="(\d)"')
 
 
